@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the solution and runs every test project.
+# The last line of output is "tests: N passed, N failed" (", N skipped" when any were skipped).
+set -uo pipefail
+cd "$(dirname "$0")"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+RESULTS_DIR="$(pwd)/.faas/test-results"
+
+log() { printf '==> %s\n' "$*"; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (dotnet was not found on PATH)" >&2
+  exit 1
+fi
+
+# Debian packages the suite needs; installed only when missing (root on CI and fresh machines).
+APT_PACKAGES=()
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log "building (${CONFIGURATION})"
+if ! dotnet build Faas.sln -c "$CONFIGURATION" -nologo -v quiet; then
+  echo "test.sh: build failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+log "running tests"
+dotnet test Faas.sln -c "$CONFIGURATION" --no-build -nologo \
+  --blame-hang-timeout 10m \
+  --results-directory "$RESULTS_DIR" \
+  2>&1 | tee "$RESULTS_DIR/output.log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly summaries: "Passed!  - Failed:     0, Passed:    43, Skipped:     0, ..."
+read -r passed failed skipped < <(
+  grep -E '^(Passed|Failed)! +- Failed: ' "$RESULTS_DIR/output.log" |
+    sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\1 \2 \3/' |
+    awk '{f+=$1; p+=$2; s+=$3} END {print p+0, f+0, s+0}'
+)
+assemblies=$(grep -cE '^(Passed|Failed)! +- Failed: ' "$RESULTS_DIR/output.log")
+expected=$(find tests -mindepth 2 -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A crashed or hung test host reports no summary line; count it as a failure.
+  failed=1
+fi
+if [ "$assemblies" -lt "$expected" ]; then
+  echo "test.sh: only $assemblies of $expected test assemblies reported results" >&2
+  [ "$failed" -eq 0 ] && failed=1
+fi
+
+summary="tests: ${passed} passed, ${failed} failed"
+[ "$skipped" -gt 0 ] && summary="${summary}, ${skipped} skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

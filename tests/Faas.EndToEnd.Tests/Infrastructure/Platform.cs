@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Faas.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A whole platform for one test class: the real controller (process backend) and gateway as
+/// separate processes on loopback ports, with state, artifacts, credentials and the faas-cli
+/// configuration in a temporary folder that is removed afterwards.
+/// </summary>
+public sealed class Platform : IAsyncDisposable
+{
+    private const string User = "admin";
+
+    private ChildProcess? _controller;
+    private ChildProcess? _gateway;
+    private int _controllerStarts;
+
+    private Platform(string workDir)
+    {
+        WorkDir = workDir;
+        Password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
+        ControllerPort = FreePort.Next();
+        GatewayPort = FreePort.Next();
+        Directory.CreateDirectory(SecretsDir);
+        Directory.CreateDirectory(StateDir);
+        Directory.CreateDirectory(ArtifactStore);
+        Directory.CreateDirectory(ProjectDir);
+        File.WriteAllText(Path.Combine(SecretsDir, "basic-auth-user"), User);
+        File.WriteAllText(Path.Combine(SecretsDir, "basic-auth-password"), Password + "\n");
+        Http = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(90) };
+        Admin = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(90) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
+    }
+
+    public string WorkDir { get; }
+
+    public string SecretsDir => Path.Combine(WorkDir, "secrets");
+
+    public string StateDir => Path.Combine(WorkDir, "state");
+
+    public string ArtifactStore => Path.Combine(WorkDir, "artifacts");
+
+    /// <summary>Where the tests run faas-cli, as a user would run it in their project folder.</summary>
+    public string ProjectDir => Path.Combine(WorkDir, "project");
+
+    public string Password { get; }
+
+    public int ControllerPort { get; }
+
+    public int GatewayPort { get; }
+
+    public string GatewayUrl => $"http://127.0.0.1:{GatewayPort}";
+
+    public string ControllerUrl => $"http://127.0.0.1:{ControllerPort}";
+
+    /// <summary>Client for the public routes (no credentials).</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>Client with the admin's basic auth for <c>/system/*</c>.</summary>
+    public HttpClient Admin { get; }
+
+    public ChildProcess Controller => _controller ?? throw new InvalidOperationException("controller not started");
+
+    public static async Task<Platform> StartAsync(string name)
+    {
+        var workDir = Directory.CreateTempSubdirectory($"faas-e2e-{name}-").FullName;
+        var platform = new Platform(workDir);
+        try
+        {
+            await platform.StartControllerAsync();
+            await platform.StartGatewayAsync();
+            return platform;
+        }
+        catch
+        {
+            await platform.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartControllerAsync()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["port"] = ControllerPort.ToString(),
+            ["bind_address"] = "127.0.0.1",
+            ["basic_auth"] = "true",
+            ["secret_mount_path"] = SecretsDir,
+            ["state_dir"] = StateDir,
+            ["artifact_store"] = ArtifactStore,
+            ["watchdog_path"] = RepoLayout.WatchdogDll,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        _controllerStarts++;
+        _controller = ChildProcess.Start("dotnet", [RepoLayout.ControllerDll], env, Path.Combine(WorkDir, $"controller-{_controllerStarts}.log"));
+        await WaitForHealthAsync(ControllerUrl, _controller, "controller");
+    }
+
+    public async Task StopControllerAsync(bool crash)
+    {
+        if (_controller is null)
+        {
+            return;
+        }
+
+        if (crash)
+        {
+            await _controller.CrashAsync();
+        }
+        else
+        {
+            await _controller.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await _controller.DisposeAsync();
+        _controller = null;
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["port"] = GatewayPort.ToString(),
+            ["bind_address"] = "127.0.0.1",
+            ["functions_provider_url"] = ControllerUrl,
+            ["basic_auth"] = "true",
+            ["secret_mount_path"] = SecretsDir,
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        _gateway = ChildProcess.Start("dotnet", [RepoLayout.GatewayDll], env, Path.Combine(WorkDir, "gateway.log"));
+        await WaitForHealthAsync(GatewayUrl, _gateway, "gateway");
+    }
+
+    private static async Task WaitForHealthAsync(string baseUrl, ChildProcess process, string what)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{what} exited during start-up:\n{process.ReadLog()}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync($"{baseUrl}/healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what} did not answer /healthz within 60s:\n{process.ReadLog()}");
+    }
+
+    /// <summary>Runs the real faas-cli binary in <see cref="ProjectDir"/> against this platform.</summary>
+    public async Task<CliResult> RunCliAsync(string[] args, string? stdin = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = ProjectDir,
+        };
+        info.ArgumentList.Add(RepoLayout.CliDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["OPENFAAS_URL"] = GatewayUrl;
+        info.Environment["OPENFAAS_CONFIG"] = Path.Combine(WorkDir, "openfaas-config");
+        info.Environment["FAAS_ARTIFACT_STORE"] = ArtifactStore;
+
+        // A private package cache: the handler SDK package is rebuilt with a fixed version, and a
+        // shared cache would hand later builds a stale copy.
+        info.Environment["NUGET_PACKAGES"] = Path.Combine(WorkDir, "nuget-packages");
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"faas-cli {string.Join(' ', args)} did not finish in time:\n{await stdout}\n{await stderr}");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; the failure message carries the controller log tail.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{what} did not happen within {timeout}.\ncontroller log:\n{Tail(_controller?.ReadLog())}\ngateway log:\n{Tail(_gateway?.ReadLog())}");
+    }
+
+    public string Diagnostics() => $"controller log:\n{Tail(_controller?.ReadLog())}\ngateway log:\n{Tail(_gateway?.ReadLog())}";
+
+    private static string Tail(string? text, int lines = 60)
+    {
+        if (text is null)
+        {
+            return "(none)";
+        }
+
+        var all = text.Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Admin.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        // A graceful stop makes the controller stop its replicas.
+        await StopControllerAsync(crash: false);
+        KillLeftoverReplicas();
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Safety net for a failed test: any process whose environment names this platform's state
+    /// folder is one of its replicas, and is killed. Only our own processes can match.
+    /// </summary>
+    private void KillLeftoverReplicas()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var environ = File.ReadAllText(Path.Combine(dir, "environ"));
+                if (environ.Contains(StateDir, StringComparison.Ordinal))
+                {
+                    ChildProcess.Signal(pid, 9);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}
