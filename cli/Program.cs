@@ -1,1 +1,3 @@
-return 0;
+using Faas.Cli;
+
+return await CliApp.InvokeAsync(CliContext.FromConsole(), args);

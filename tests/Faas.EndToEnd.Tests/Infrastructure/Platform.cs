@@ -165,6 +165,16 @@ public sealed class Platform : IAsyncDisposable
         throw new TimeoutException($"{what} did not answer /healthz within 60s:\n{process.ReadLog()}");
     }
 
+    /// <summary>Logs the CLI in as the admin, reading the password from stdin as run.sh does.</summary>
+    public async Task LoginAsync()
+    {
+        var result = await RunCliAsync(["login", "--username", User, "--password-stdin"], stdin: Password);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"faas-cli login failed: {result}");
+        }
+    }
+
     /// <summary>Runs the real faas-cli binary in <see cref="ProjectDir"/> against this platform.</summary>
     public async Task<CliResult> RunCliAsync(string[] args, string? stdin = null, TimeSpan? timeout = null)
     {

@@ -9,7 +9,11 @@ public sealed class BadInputTests : IAsyncLifetime
 {
     private Platform _platform = null!;
 
-    public async Task InitializeAsync() => _platform = await Platform.StartAsync("badinput");
+    public async Task InitializeAsync()
+    {
+        _platform = await Platform.StartAsync("badinput");
+        await _platform.LoginAsync();
+    }
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 

@@ -38,7 +38,11 @@ public sealed class FunctionLifecycleTests : IAsyncLifetime
 
     private Platform _platform = null!;
 
-    public async Task InitializeAsync() => _platform = await Platform.StartAsync("lifecycle");
+    public async Task InitializeAsync()
+    {
+        _platform = await Platform.StartAsync("lifecycle");
+        await _platform.LoginAsync();
+    }
 
     public async Task DisposeAsync() => await _platform.DisposeAsync();
 

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Sync invoke benchmark: requests/s and p50/p99 latency for the trivial `echo` C# handler,
+#   (a) straight to one watchdog replica, (b) through our gateway, (c) through nginx in front of
+#   the same replica. Each target gets a throughput run (many connections) and a latency run
+#   (one connection, so the added hop is visible without queueing).
+# Usage: bench/invoke.sh            (DURATION=15s CONNECTIONS=64 THREADS=2 to change the load)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+CONFIGURATION=Release
+DURATION="${DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+missing=()
+for tool in wrk nginx curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+log "building (Release)"
+for project in gateway/Faas.Gateway.csproj controller/Faas.Controller.csproj watchdog/Faas.Watchdog.csproj cli/Faas.Cli.csproj; do
+  dotnet build "$project" -c "$CONFIGURATION" -nologo -v quiet >/dev/null
+done
+out() { echo "$ROOT/$1/bin/$CONFIGURATION/net10.0/$2"; }
+
+WORK=$(mktemp -d /tmp/faas-bench-invoke.XXXXXX)
+PIDS=()
+cleanup() {
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+  shuf -i 20000-60000 -n 1; }
+CONTROLLER_PORT=$(free_port); GATEWAY_PORT=$(free_port); NGINX_PORT=$(free_port)
+mkdir -p "$WORK/state" "$WORK/artifacts" "$WORK/secrets"
+
+wait_url() {
+  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "bench: $1 did not answer" >&2; return 1
+}
+
+log "starting controller and gateway"
+env port="$CONTROLLER_PORT" bind_address=127.0.0.1 state_dir="$WORK/state" artifact_store="$WORK/artifacts" \
+  watchdog_path="$(out watchdog Faas.Watchdog.dll)" \
+  dotnet "$(out controller Faas.Controller.dll)" >"$WORK/controller.log" 2>&1 &
+PIDS+=($!)
+wait_url "http://127.0.0.1:$CONTROLLER_PORT/healthz"
+env port="$GATEWAY_PORT" bind_address=127.0.0.1 functions_provider_url="http://127.0.0.1:$CONTROLLER_PORT" \
+  dotnet "$(out gateway Faas.Gateway.dll)" >"$WORK/gateway.log" 2>&1 &
+PIDS+=($!)
+wait_url "http://127.0.0.1:$GATEWAY_PORT/healthz"
+
+log "deploying echo"
+(cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" OPENFAAS_CONFIG="$WORK/openfaas" \
+  dotnet "$(out cli faas-cli.dll)" up -f stack.yml --gateway "http://127.0.0.1:$GATEWAY_PORT") >"$WORK/deploy.log" 2>&1 ||
+  { cat "$WORK/deploy.log" >&2; exit 1; }
+for _ in $(seq 1 300); do
+  [ "$(curl -s -d ping "http://127.0.0.1:$GATEWAY_PORT/function/echo")" = "ping" ] && break
+  sleep 0.2
+done
+
+# The replica's own address, from the controller's endpoint stream.
+REPLICA=$(curl -sN --max-time 2 "http://127.0.0.1:$CONTROLLER_PORT/system/endpoints" 2>/dev/null | head -n 1 |
+  grep -o '"url":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+[ -n "$REPLICA" ] || { echo "bench: no ready replica in the endpoint stream" >&2; exit 1; }
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream replica { server ${REPLICA#http://}; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://replica;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+NGINX
+"$NGINX" -c "$WORK/nginx.conf" -p "$WORK" &
+PIDS+=($!)
+wait_url "http://127.0.0.1:$NGINX_PORT/_/health"
+
+# run_wrk URL THREADS CONNECTIONS -> "rps p50 p99" (latencies in ms)
+run_wrk() {
+  local raw
+  raw=$(wrk -t"$2" -c"$3" -d"$DURATION" --latency -s "$ROOT/bench/post-ping.lua" "$1")
+  echo "$raw" >>"$WORK/wrk.log"
+  local rps p50 p99 errors
+  rps=$(echo "$raw" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$raw" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$raw" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$raw" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+  [ -z "$errors" ] || log "errors against $1: $errors"
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+    else print v }'
+}
+
+declare -A URLS=(
+  [watchdog]="$REPLICA/"
+  [gateway]="http://127.0.0.1:$GATEWAY_PORT/function/echo"
+  [nginx]="http://127.0.0.1:$NGINX_PORT/"
+)
+declare -A TPUT LAT
+for target in watchdog gateway nginx; do
+  log "warming up $target"
+  wrk -t1 -c8 -d3s -s "$ROOT/bench/post-ping.lua" "${URLS[$target]}" >/dev/null
+  log "throughput: $target (-t$THREADS -c$CONNECTIONS -d$DURATION)"
+  TPUT[$target]=$(run_wrk "${URLS[$target]}" "$THREADS" "$CONNECTIONS")
+  log "latency: $target (-t1 -c1 -d$DURATION)"
+  LAT[$target]=$(run_wrk "${URLS[$target]}" 1 1)
+done
+
+field() { echo "$1" | awk -v i="$2" '{print $i}'; }
+echo
+echo "| target | req/s (c=$CONNECTIONS) | p50 ms | p99 ms | req/s (c=1) | p50 ms (c=1) | p99 ms (c=1) |"
+echo "|---|---|---|---|---|---|---|"
+for target in watchdog gateway nginx; do
+  t=${TPUT[$target]}; l=${LAT[$target]}
+  echo "| $target | $(field "$t" 1) | $(field "$t" 2) | $(field "$t" 3) | $(field "$l" 1) | $(field "$l" 2) | $(field "$l" 3) |"
+done
+gw=$(field "${LAT[gateway]}" 2); wd=$(field "${LAT[watchdog]}" 2)
+echo
+echo "gateway added p50 latency at c=1: $(awk -v a="$gw" -v b="$wd" 'BEGIN {printf "%.3f", a - b}') ms"
+echo "gateway / nginx throughput at c=$CONNECTIONS: $(awk -v a="$(field "${TPUT[gateway]}" 1)" -v b="$(field "${TPUT[nginx]}" 1)" 'BEGIN {printf "%.2f", a / b}')"

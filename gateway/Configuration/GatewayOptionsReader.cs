@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using Faas.Contracts.Naming;
+using Faas.Contracts.Time;
+
+namespace Faas.Gateway.Configuration;
+
+/// <summary>
+/// Reads and validates <see cref="GatewayOptions"/> from configuration. Every problem is collected
+/// and reported together, each naming the key, the value and what is allowed.
+/// </summary>
+public static class GatewayOptionsReader
+{
+    public const string PortKey = "port";
+    public const string BindAddressKey = "bind_address";
+    public const string FunctionsProviderUrlKey = "functions_provider_url";
+    public const string BasicAuthKey = "basic_auth";
+    public const string SecretMountPathKey = "secret_mount_path";
+    public const string FunctionNamespaceKey = "function_namespace";
+    public const string UpstreamTimeoutKey = "upstream_timeout";
+    public const string MaxRequestBodyKey = "max_request_body";
+    public const string ReadyWaitTimeoutKey = "ready_wait_timeout";
+
+    public const string UserFile = "basic-auth-user";
+    public const string PasswordFile = "basic-auth-password";
+
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
+    private const long MaxBodyLimit = 16L * 1024 * 1024 * 1024;
+
+    /// <summary>Returns the options or throws <see cref="GatewayOptionsException"/> listing every error.</summary>
+    public static GatewayOptions Read(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var options = TryRead(configuration, errors);
+        return errors.Count == 0 && options is not null ? options : throw new GatewayOptionsException(errors);
+    }
+
+    /// <summary>Collects every error into <paramref name="errors"/>; returns null when there is any.</summary>
+    public static GatewayOptions? TryRead(IConfiguration configuration, List<string> errors)
+    {
+        var defaults = new GatewayOptions { FunctionsProviderUrl = new Uri("http://127.0.0.1:8081") };
+
+        var port = ReadInt(configuration, PortKey, defaults.Port, 0, 65535, errors);
+
+        var bind = Value(configuration, BindAddressKey) ?? defaults.BindAddress;
+        if (!bind.Equals("localhost", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(bind, out _))
+        {
+            errors.Add($"{BindAddressKey}='{bind}' is not an IP address; use an IPv4/IPv6 address such as 127.0.0.1 or 0.0.0.0, or 'localhost'");
+        }
+
+        Uri? providerUrl = null;
+        var providerText = Value(configuration, FunctionsProviderUrlKey);
+        if (providerText is null)
+        {
+            errors.Add($"{FunctionsProviderUrlKey} is required: the controller's base URL, e.g. http://127.0.0.1:8081");
+        }
+        else if (!Uri.TryCreate(providerText, UriKind.Absolute, out providerUrl)
+                 || (providerUrl.Scheme != Uri.UriSchemeHttp && providerUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"{FunctionsProviderUrlKey}='{providerText}' is not an absolute http(s) URL, e.g. http://127.0.0.1:8081");
+            providerUrl = null;
+        }
+
+        var basicAuth = ReadBool(configuration, BasicAuthKey, defaults.BasicAuth, errors);
+        var secretPath = Value(configuration, SecretMountPathKey) ?? defaults.SecretMountPath;
+        BasicAuthCredentials? credentials = null;
+        if (basicAuth)
+        {
+            credentials = ReadCredentials(secretPath, errors);
+        }
+
+        var ns = Value(configuration, FunctionNamespaceKey) ?? defaults.FunctionNamespace;
+        if (FunctionNames.Validate(ns, "namespace") is { } nsError)
+        {
+            errors.Add($"{FunctionNamespaceKey}='{ns}': {nsError}");
+        }
+
+        var upstreamTimeout = ReadDuration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, allowZero: false, errors);
+        var readyWait = ReadDuration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, allowZero: true, errors);
+        var maxBody = ReadLong(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
+
+        if (errors.Count > 0 || providerUrl is null)
+        {
+            return null;
+        }
+
+        return new GatewayOptions
+        {
+            Port = port,
+            BindAddress = bind,
+            FunctionsProviderUrl = providerUrl,
+            BasicAuth = basicAuth,
+            SecretMountPath = secretPath,
+            Credentials = credentials,
+            FunctionNamespace = ns,
+            UpstreamTimeout = upstreamTimeout,
+            MaxRequestBody = maxBody,
+            ReadyWaitTimeout = readyWait,
+        };
+    }
+
+    private static string? Value(IConfiguration configuration, string key)
+    {
+        var value = configuration[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
+    {
+        var text = Value(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{key}='{text}' is not an integer in [{min}, {max}]");
+        return fallback;
+    }
+
+    private static long ReadLong(IConfiguration configuration, string key, long fallback, long min, long max, List<string> errors)
+    {
+        var text = Value(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{key}='{text}' is not a byte count in [{min}, {max}]");
+        return fallback;
+    }
+
+    private static bool ReadBool(IConfiguration configuration, string key, bool fallback, List<string> errors)
+    {
+        var text = Value(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        // OpenFaaS components also accept 1/0.
+        if (text is "1" or "0")
+        {
+            return text == "1";
+        }
+
+        errors.Add($"{key}='{text}' is not a boolean; use true or false");
+        return fallback;
+    }
+
+    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan fallback, bool allowZero, List<string> errors)
+    {
+        var text = Value(configuration, key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        var min = allowZero ? "0" : "greater than 0";
+        if (!GoDuration.TryParse(text, out var value))
+        {
+            errors.Add($"{key}='{text}' is not a duration; use seconds (60) or a Go duration (1m30s, 500ms), {min} and at most 24h");
+            return fallback;
+        }
+
+        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero) || value > MaxTimeout)
+        {
+            errors.Add($"{key}='{text}' is out of range; it must be {min} and at most 24h");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    private static BasicAuthCredentials? ReadCredentials(string secretPath, List<string> errors)
+    {
+        var user = ReadSecret(secretPath, UserFile, errors);
+        var password = ReadSecret(secretPath, PasswordFile, errors);
+        return user is null || password is null ? null : new BasicAuthCredentials(user, password);
+    }
+
+    private static string? ReadSecret(string secretPath, string file, List<string> errors)
+    {
+        var path = Path.Combine(secretPath, file);
+        try
+        {
+            var value = File.ReadAllText(path).Trim();
+            if (value.Length > 0)
+            {
+                return value;
+            }
+
+            errors.Add($"{BasicAuthKey}=true but {path} is empty; write the {file} value there");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{BasicAuthKey}=true but {path} cannot be read ({e.Message}); set {SecretMountPathKey} to the folder holding {UserFile} and {PasswordFile}");
+        }
+
+        return null;
+    }
+}
