@@ -3,14 +3,16 @@
 #   (a) straight to one watchdog replica, (b) through our gateway, (c) through nginx in front of
 #   the same replica. Each target gets a throughput run (many connections) and a latency run
 #   (one connection, so the added hop is visible without queueing).
-# Usage: bench/invoke.sh            (DURATION=15s CONNECTIONS=64 THREADS=2 to change the load)
+# Usage: bench/invoke.sh   (DURATION=15s CONNECTIONS=64 THREADS=2 ROUNDS=3 to change the load)
 set -euo pipefail
+trap 'echo "bench: failed at line $LINENO" >&2' ERR
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 CONFIGURATION=Release
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
+ROUNDS="${ROUNDS:-3}"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -71,7 +73,8 @@ for _ in $(seq 1 300); do
 done
 
 # The replica's own address, from the controller's endpoint stream.
-REPLICA=$(curl -sN --max-time 2 "http://127.0.0.1:$CONTROLLER_PORT/system/endpoints" 2>/dev/null | head -n 1 |
+# The stream never ends: curl is cut off by --max-time or by head, hence the "|| true".
+REPLICA=$({ curl -sN --max-time 2 "http://127.0.0.1:$CONTROLLER_PORT/system/endpoints" 2>/dev/null || true; } | head -n 1 |
   grep -o '"url":"[^"]*"' | head -n 1 | cut -d'"' -f4)
 [ -n "$REPLICA" ] || { echo "bench: no ready replica in the endpoint stream" >&2; exit 1; }
 
@@ -124,25 +127,39 @@ declare -A URLS=(
   [gateway]="http://127.0.0.1:$GATEWAY_PORT/function/echo"
   [nginx]="http://127.0.0.1:$NGINX_PORT/"
 )
-declare -A TPUT LAT
-for target in watchdog gateway nginx; do
+TARGETS=(watchdog gateway nginx)
+for target in "${TARGETS[@]}"; do
   log "warming up $target"
   wrk -t1 -c8 -d3s -s "$ROOT/bench/post-ping.lua" "${URLS[$target]}" >/dev/null
-  log "throughput: $target (-t$THREADS -c$CONNECTIONS -d$DURATION)"
-  TPUT[$target]=$(run_wrk "${URLS[$target]}" "$THREADS" "$CONNECTIONS")
-  log "latency: $target (-t1 -c1 -d$DURATION)"
-  LAT[$target]=$(run_wrk "${URLS[$target]}" 1 1)
 done
 
-field() { echo "$1" | awk -v i="$2" '{print $i}'; }
+# Rounds interleave the targets so that drift in the machine's speed (a shared VM) hits all alike;
+# the table reports the median of the rounds.
+declare -A SAMPLES
+for round in $(seq 1 "$ROUNDS"); do
+  for target in "${TARGETS[@]}"; do
+    log "round $round/$ROUNDS: $target throughput (-t$THREADS -c$CONNECTIONS -d$DURATION)"
+    SAMPLES[$target,tput]+="$(run_wrk "${URLS[$target]}" "$THREADS" "$CONNECTIONS");"
+    log "round $round/$ROUNDS: $target latency (-t1 -c1 -d$DURATION)"
+    SAMPLES[$target,lat]+="$(run_wrk "${URLS[$target]}" 1 1);"
+  done
+done
+
+# median TARGET KIND FIELD -> the median over the rounds of one column of run_wrk's output
+median() {
+  echo "${SAMPLES[$1,$2]}" | tr ';' '\n' | awk -v i="$3" 'NF {print $i}' | sort -g |
+    awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+echo
+echo "Median of $ROUNDS rounds, $DURATION each; wrk -t$THREADS -c$CONNECTIONS for throughput, -t1 -c1 for latency."
 echo
 echo "| target | req/s (c=$CONNECTIONS) | p50 ms | p99 ms | req/s (c=1) | p50 ms (c=1) | p99 ms (c=1) |"
 echo "|---|---|---|---|---|---|---|"
-for target in watchdog gateway nginx; do
-  t=${TPUT[$target]}; l=${LAT[$target]}
-  echo "| $target | $(field "$t" 1) | $(field "$t" 2) | $(field "$t" 3) | $(field "$l" 1) | $(field "$l" 2) | $(field "$l" 3) |"
+for target in "${TARGETS[@]}"; do
+  echo "| $target | $(median "$target" tput 1) | $(median "$target" tput 2) | $(median "$target" tput 3) |" \
+    "$(median "$target" lat 1) | $(median "$target" lat 2) | $(median "$target" lat 3) |"
 done
-gw=$(field "${LAT[gateway]}" 2); wd=$(field "${LAT[watchdog]}" 2)
 echo
-echo "gateway added p50 latency at c=1: $(awk -v a="$gw" -v b="$wd" 'BEGIN {printf "%.3f", a - b}') ms"
-echo "gateway / nginx throughput at c=$CONNECTIONS: $(awk -v a="$(field "${TPUT[gateway]}" 1)" -v b="$(field "${TPUT[nginx]}" 1)" 'BEGIN {printf "%.2f", a / b}')"
+echo "gateway added p50 latency at c=1: $(awk -v a="$(median gateway lat 2)" -v b="$(median watchdog lat 2)" 'BEGIN {printf "%.3f", a - b}') ms"
+echo "gateway / nginx throughput at c=$CONNECTIONS: $(awk -v a="$(median gateway tput 1)" -v b="$(median nginx tput 1)" 'BEGIN {printf "%.2f", a / b}')"

@@ -86,7 +86,12 @@ public sealed class HandlerBuilder
 
         try
         {
-            // 2. Publish.
+            // 2. Publish (after dropping a stale cached copy of the SDK package, see SdkPackageCache).
+            foreach (var evicted in SdkPackageCache.EvictStale(job.PackageFeeds, SdkPackageCache.GlobalPackagesFolder(_context)))
+            {
+                WriteLines(job.Name, [$"refreshing the cached package {evicted}: it differs from the one this faas-cli ships"]);
+            }
+
             var captured = new List<string>();
             var exitCode = await RunDotnetPublishAsync(job, project, temp, quiet, captured, cancellationToken);
             if (exitCode != 0)

@@ -83,7 +83,8 @@ public sealed class TemplateStore
             foreach (var package in Directory.GetFiles(BuiltInPackages, "*.nupkg"))
             {
                 var target = Path.Combine(packages, Path.GetFileName(package));
-                if (!File.Exists(target) || new FileInfo(target).Length != new FileInfo(package).Length)
+                // Compared by content: a rebuilt SDK package keeps its version and often its size.
+                if (!File.Exists(target) || !File.ReadAllBytes(target).AsSpan().SequenceEqual(File.ReadAllBytes(package)))
                 {
                     Directory.CreateDirectory(packages);
                     File.Copy(package, target, overwrite: true);

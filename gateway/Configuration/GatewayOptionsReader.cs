@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Faas.Contracts.Naming;
 using Faas.Contracts.Time;
+using Faas.Contracts.Units;
 
 namespace Faas.Gateway.Configuration;
 
@@ -77,7 +78,7 @@ public static class GatewayOptionsReader
 
         var upstreamTimeout = ReadDuration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, allowZero: false, errors);
         var readyWait = ReadDuration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, allowZero: true, errors);
-        var maxBody = ReadLong(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
+        var maxBody = ReadByteSize(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
 
         if (errors.Count > 0 || providerUrl is null)
         {
@@ -122,7 +123,7 @@ public static class GatewayOptionsReader
         return fallback;
     }
 
-    private static long ReadLong(IConfiguration configuration, string key, long fallback, long min, long max, List<string> errors)
+    private static long ReadByteSize(IConfiguration configuration, string key, long fallback, long min, long max, List<string> errors)
     {
         var text = Value(configuration, key);
         if (text is null)
@@ -130,12 +131,12 @@ public static class GatewayOptionsReader
             return fallback;
         }
 
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        if (ByteSize.TryParse(text, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        errors.Add($"{key}='{text}' is not a byte count in [{min}, {max}]");
+        errors.Add($"{key}='{text}' is not a size in [{min}, {max}] bytes: give bytes or a Ki, Mi or Gi suffix (64Mi)");
         return fallback;
     }
 

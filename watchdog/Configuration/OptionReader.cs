@@ -105,17 +105,9 @@ internal sealed class OptionReader
             return fallback;
         }
 
-        var (digits, multiplier) = text switch
+        if (Faas.Contracts.Units.ByteSize.TryParse(text, out var bytes) && bytes > 0 && bytes <= MaxBodyLimit)
         {
-            _ when text.EndsWith("Ki", StringComparison.Ordinal) => (text[..^2], 1024L),
-            _ when text.EndsWith("Mi", StringComparison.Ordinal) => (text[..^2], 1024L * 1024),
-            _ when text.EndsWith("Gi", StringComparison.Ordinal) => (text[..^2], 1024L * 1024 * 1024),
-            _ => (text, 1L),
-        };
-        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            && number > 0 && number <= MaxBodyLimit / multiplier && number * multiplier <= MaxBodyLimit)
-        {
-            return number * multiplier;
+            return bytes;
         }
 
         return Fail(key, text, $"expected a size from 1 to {MaxBodyLimit} bytes, as bytes or with a Ki, Mi or Gi suffix (16Mi)", fallback);

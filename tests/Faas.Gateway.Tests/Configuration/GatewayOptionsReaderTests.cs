@@ -26,6 +26,16 @@ public sealed class GatewayOptionsReaderTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReadyWaitTimeout);
     }
 
+    [Theory]
+    [InlineData("1048576", 1048576L)]
+    [InlineData("16Mi", 16L * 1024 * 1024)]
+    public void Read_MaxRequestBody_TakesBytesOrBinarySuffixes(string text, long expected)
+    {
+        var options = GatewayOptionsReader.Read(Config(("functions_provider_url", "http://127.0.0.1:8081/"), ("max_request_body", text)));
+
+        Assert.Equal(expected, options.MaxRequestBody);
+    }
+
     [Fact]
     public void Read_WithoutProviderUrl_FailsNamingTheKey()
     {
