@@ -15,14 +15,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # Debian packages the suite needs; installed only when missing (root on CI and fresh machines).
-APT_PACKAGES=()
+# nats-server (JetStream), prometheus, docker.io (+ busybox-static for tiny test images) back
+# the integration tests of libs/Faas.Nats, libs/Faas.Prometheus and libs/Faas.Docker.
+APT_PACKAGES=(nats-server prometheus docker.io busybox-static)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 log "building (${CONFIGURATION})"

@@ -1,0 +1,374 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Faas.Docker.Tests.Infrastructure;
+
+/// <summary>
+/// A Docker daemon for the integration tests. Uses the daemon named by DOCKER_HOST when it answers;
+/// otherwise starts a private dockerd whose socket, data, exec root and pid file all live in one
+/// temp folder, so it never touches a system daemon. Imports a busybox base image once.
+/// On dispose: removes everything labelled with this run's id, stops the private daemon by its
+/// PID (SIGTERM, then SIGKILL), unmounts what it left under the temp folder and deletes it.
+/// </summary>
+public sealed partial class DockerDaemonFixture : IAsyncLifetime
+{
+    /// <summary>Label put on every container and network the tests create, valued with <see cref="RunId"/>.</summary>
+    public const string RunLabel = "faas.docker.tests.run";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly StringBuilder _daemonLog = new();
+    private Process? _daemon;
+    private StreamWriter? _daemonLogFile;
+    private string? _root;
+    private bool _disposed;
+
+    public DockerClient Client { get; private set; } = null!;
+
+    /// <summary>Random per fixture; part of every name and label so runs against a shared daemon cannot collide.</summary>
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>True when this fixture started (and will stop) the daemon.</summary>
+    public bool OwnsDaemon => _daemon is not null;
+
+    /// <summary>The imported busybox image, e.g. <c>faas-docker-test-busybox:1a2b3c4d5e</c>.</summary>
+    public string BaseImage => $"faas-docker-test-busybox:{RunId}";
+
+    public string BaseImageId { get; private set; } = "";
+
+    /// <summary>A folder for bind-mount sources and build contexts; removed on dispose.</summary>
+    public string WorkDirectory { get; private set; } = "";
+
+    public TestResources NewScope() => new(this);
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            // Never leave a private daemon running behind a failed start.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        Client = await UseExistingDaemonAsync(timeout.Token) ?? await StartPrivateDaemonAsync(timeout.Token);
+        if (WorkDirectory.Length == 0)
+        {
+            WorkDirectory = Directory.CreateTempSubdirectory("faas-docker-tests-").FullName;
+        }
+
+        using var rootfs = await BusyboxRootfs.CreateAsync(timeout.Token);
+        BaseImageId = await Client.Images.ImportImageAsync(
+            rootfs,
+            new ImageImportParameters { Repository = "faas-docker-test-busybox", Tag = RunId, Changes = ["CMD [\"sh\"]"] },
+            timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Idempotent: a failed start disposes once here and xunit may dispose again.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        if (Client is not null)
+        {
+            await RemoveRunResourcesAsync(timeout.Token);
+            Client.Dispose();
+        }
+
+        if (_daemon is not null)
+        {
+            await StopDaemonAsync(_daemon);
+            _daemon.Dispose();
+            _daemonLogFile?.Dispose();
+        }
+
+        if (_root is not null)
+        {
+            UnmountUnder(_root);
+            DeleteDirectory(_root);
+        }
+
+        if (WorkDirectory.Length > 0 && !WorkDirectory.StartsWith(_root ?? "\0", StringComparison.Ordinal))
+        {
+            DeleteDirectory(WorkDirectory);
+        }
+    }
+
+    /// <summary>The last lines dockerd wrote, for failure messages.</summary>
+    public string DaemonLogTail()
+    {
+        lock (_daemonLog)
+        {
+            var text = _daemonLog.ToString();
+            return text.Length <= 4000 ? text : text[^4000..];
+        }
+    }
+
+    private static async Task<DockerClient?> UseExistingDaemonAsync(CancellationToken cancellationToken)
+    {
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return null;
+        }
+
+        var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Parse(host), RequestTimeout = TimeSpan.FromSeconds(30) });
+        try
+        {
+            using var ping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ping.CancelAfter(TimeSpan.FromSeconds(5));
+            await client.System.PingAsync(ping.Token);
+            return client;
+        }
+        catch (DockerException)
+        {
+            // DOCKER_HOST is set but nothing answers there: fall back to a private daemon.
+            client.Dispose();
+            return null;
+        }
+    }
+
+    private async Task<DockerClient> StartPrivateDaemonAsync(CancellationToken cancellationToken)
+    {
+        var dockerd = FindExecutable("dockerd") ?? throw new InvalidOperationException(
+            "dockerd was not found on PATH, /usr/sbin or /usr/bin. The Docker integration tests need a real daemon: " +
+            "run ./test.sh (it installs docker.io and busybox-static) or set DOCKER_HOST to a running daemon.");
+
+        // A short root keeps the unix socket path under the 108-byte limit whatever TMPDIR is.
+        var tempBase = Path.GetTempPath().Length <= 40 ? Path.GetTempPath() : "/tmp";
+        _root = Path.Combine(tempBase, $"faas-dockerd-{RunId}");
+        Directory.CreateDirectory(_root);
+        WorkDirectory = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
+        var socket = Path.Combine(_root, "docker.sock");
+
+        // --bridge=none: no default docker0, so another daemon's docker0 is left alone (tests use their own networks).
+        // --iptables=false: host firewall rules stay untouched; the tests reach containers only from other containers.
+        // Own containerd namespaces: if a system containerd is running, dockerd would share it.
+        // A random default address pool makes user-network subnets unlikely to clash with a parallel daemon's.
+        var octet = 100 + Random.Shared.Next(0, 100);
+        string[] arguments =
+        [
+            "--host", $"unix://{socket}",
+            "--data-root", Path.Combine(_root, "data"),
+            "--exec-root", Path.Combine(_root, "exec"),
+            "--pidfile", Path.Combine(_root, "docker.pid"),
+            "--bridge=none",
+            "--iptables=false",
+            "--containerd-namespace", $"faas-test-{RunId}",
+            "--containerd-plugins-namespace", $"faas-test-{RunId}-plugins",
+            "--default-address-pool", $"base=10.{octet}.0.0/16,size=24",
+        ];
+
+        var start = new ProcessStartInfo(dockerd)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _daemonLogFile = new StreamWriter(Path.Combine(_root, "dockerd.log")) { AutoFlush = true };
+        _daemon = new Process { StartInfo = start };
+        _daemon.OutputDataReceived += (_, e) => AppendLog(e.Data);
+        _daemon.ErrorDataReceived += (_, e) => AppendLog(e.Data);
+        _daemon.Start();
+        _daemon.BeginOutputReadLine();
+        _daemon.BeginErrorReadLine();
+
+        var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Unix(socket), RequestTimeout = TimeSpan.FromSeconds(30) });
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_daemon.HasExited)
+            {
+                client.Dispose();
+                throw new InvalidOperationException($"dockerd exited with code {_daemon.ExitCode} while starting. Its log:\n{DaemonLogTail()}");
+            }
+
+            if (File.Exists(socket))
+            {
+                try
+                {
+                    await client.System.PingAsync(cancellationToken);
+                    return client;
+                }
+                catch (DockerUnavailableException) when (stopwatch.Elapsed < StartTimeout)
+                {
+                    // Socket created before the API is served; try again.
+                }
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                client.Dispose();
+                throw new TimeoutException($"dockerd did not answer /_ping within {StartTimeout.TotalSeconds} s. Its log:\n{DaemonLogTail()}");
+            }
+
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    private void AppendLog(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_daemonLog)
+        {
+            _daemonLog.AppendLine(line);
+            if (_daemonLog.Length > 64_000)
+            {
+                _daemonLog.Remove(0, _daemonLog.Length - 32_000);
+            }
+
+            _daemonLogFile?.WriteLine(line);
+        }
+    }
+
+    private async Task RemoveRunResourcesAsync(CancellationToken cancellationToken)
+    {
+        var label = $"{RunLabel}={RunId}";
+        await IgnoreFailures(async () =>
+        {
+            var containers = await Client.Containers.ListContainersAsync(new ContainerListParameters { Labels = [label] }, cancellationToken);
+            foreach (var container in containers)
+            {
+                await IgnoreFailures(() => Client.Containers.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, cancellationToken));
+            }
+        });
+        await IgnoreFailures(async () =>
+        {
+            var networks = await Client.Networks.ListNetworksAsync(new NetworkListParameters { Labels = [label] }, cancellationToken);
+            foreach (var network in networks)
+            {
+                await IgnoreFailures(() => Client.Networks.DeleteNetworkAsync(network.Id, cancellationToken));
+            }
+        });
+        await IgnoreFailures(() => Client.Images.DeleteImageAsync(BaseImage, force: true, cancellationToken));
+    }
+
+    private async Task StopDaemonAsync(Process daemon)
+    {
+        if (daemon.HasExited)
+        {
+            return;
+        }
+
+        _ = Kill(daemon.Id, Sigterm);
+        using (var wait = new CancellationTokenSource(StopTimeout))
+        {
+            try
+            {
+                await daemon.WaitForExitAsync(wait.Token);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Fall through to SIGKILL.
+            }
+        }
+
+        // SIGKILL dockerd and the containerd it manages (its children), nothing else.
+        daemon.Kill(entireProcessTree: true);
+        using var killWait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await daemon.WaitForExitAsync(killWait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing more to do; the temp folder cleanup below copes with leftovers.
+        }
+    }
+
+    /// <summary>Lazily unmounts every mount point strictly under <paramref name="root"/>, deepest first.</summary>
+    private static void UnmountUnder(string root)
+    {
+        var prefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + "/";
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/mounts");
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        var mountPoints = lines
+            .Select(line => line.Split(' '))
+            .Where(fields => fields.Length > 1)
+            .Select(fields => fields[1].Replace("\\040", " ", StringComparison.Ordinal))
+            .Where(path => path.StartsWith(prefix, StringComparison.Ordinal))
+            .OrderByDescending(path => path.Length);
+        foreach (var mountPoint in mountPoints)
+        {
+            _ = Umount2(mountPoint, MntDetach);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        for (var attempt = 0; attempt < 5 && Directory.Exists(path); attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private static string? FindExecutable(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"])
+            .Select(folder => Path.Combine(folder, name))
+            .FirstOrDefault(File.Exists);
+    }
+
+    private static async Task IgnoreFailures(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is DockerException or OperationCanceledException)
+        {
+            // Best-effort cleanup: a private daemon's data is deleted anyway.
+        }
+    }
+
+    private const int Sigterm = 15;
+    private const int MntDetach = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Umount2(string target, int flags);
+}
