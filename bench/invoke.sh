@@ -58,7 +58,9 @@ env port="$CONTROLLER_PORT" bind_address=127.0.0.1 state_dir="$WORK/state" artif
   dotnet "$(out controller Faas.Controller.dll)" >"$WORK/controller.log" 2>&1 &
 PIDS+=($!)
 wait_url "http://127.0.0.1:$CONTROLLER_PORT/healthz"
-env port="$GATEWAY_PORT" bind_address=127.0.0.1 functions_provider_url="http://127.0.0.1:$CONTROLLER_PORT" \
+# GATEWAY_ENV="K=V ..." passes extra settings to the gateway only (runtime knobs for experiments).
+# shellcheck disable=SC2086
+env port="$GATEWAY_PORT" bind_address=127.0.0.1 functions_provider_url="http://127.0.0.1:$CONTROLLER_PORT" ${GATEWAY_ENV:-} \
   dotnet "$(out gateway Faas.Gateway.dll)" >"$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
 wait_url "http://127.0.0.1:$GATEWAY_PORT/healthz"
