@@ -22,6 +22,7 @@ public static class CliApp
             new RemoveCommand(context),
             new LogsCommand(context),
             new ScaleCommand(context),
+            new AsyncCommand(context),
             new LoginCommand(context),
             new LogoutCommand(context),
             new VersionCommand(context),

@@ -1,4 +1,5 @@
 using Faas.Controller.Auth;
+using Faas.Controller.Autoscaling;
 using Faas.Controller.Backends;
 using Faas.Controller.Configuration;
 using Faas.Controller.Endpoints;
@@ -29,6 +30,7 @@ public partial class Program
         builder.AddFunctionBackend();
         builder.AddProviderApi();
         builder.AddEndpointStream();
+        builder.AddAutoscaling();
         overrides?.Invoke(builder.Services);
 
         var app = builder.Build();

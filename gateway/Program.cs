@@ -1,8 +1,10 @@
+using Faas.Gateway.Async;
 using Faas.Gateway.Auth;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Endpoints;
 using Faas.Gateway.Health;
 using Faas.Gateway.Invoke;
+using Faas.Gateway.Metrics;
 using Faas.Gateway.SystemApi;
 
 try
@@ -30,6 +32,8 @@ public partial class Program
         configure?.Invoke(builder);
 
         builder.AddGatewayOptions();
+        builder.AddAsync();
+        builder.AddGatewayMetrics();
         builder.Services
             .AddBasicAuth()
             .AddEndpointTable()
@@ -37,9 +41,18 @@ public partial class Program
             .AddSystemApi();
 
         var app = builder.Build();
+        app.UseMetricsListener();
         app.UseBasicAuth();
         app.MapHealth();
+        if (app.IsQueueWorkerOnly())
+        {
+            // role=queue-worker: only the worker and /healthz.
+            return app;
+        }
+
         app.MapInvoke();
+        app.MapInvocationCounts();
+        app.MapAsync();
         app.MapSystemApi();
         return app;
     }

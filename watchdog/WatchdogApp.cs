@@ -2,6 +2,8 @@ using Faas.Function;
 using Faas.Watchdog.Configuration;
 using Faas.Watchdog.Handlers;
 using Faas.Watchdog.Logging;
+using Faas.Watchdog.Metrics;
+using Faas.Watchdog.Modes;
 using Faas.Watchdog.Serving;
 
 namespace Faas.Watchdog;
@@ -24,6 +26,12 @@ public static class WatchdogApp
     {
         var options = WatchdogOptions.Parse(config);
         var environment = CreateEnvironment(options, config);
+        if (options.Mode != WatchdogMode.InProc)
+        {
+            // http and streaming run fprocess instead of loading a C# handler.
+            return Build(options, environment, ModeRunner.Create(options), configure);
+        }
+
         var type = handlerType ?? HandlerDiscovery.FindInAssembly(options.HandlerAssembly, options.HandlerType);
         return Build(options, environment, LoadedHandler.Create(type, environment), configure);
     }
@@ -84,10 +92,12 @@ public static class WatchdogApp
         });
         builder.AddWatchdogLogging(options);
         builder.AddWatchdogServer(options);
+        builder.AddWatchdogMetrics(options);
         builder.Services.AddWatchdogServing(options, environment, handler);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseWatchdogMetrics();
         app.MapWatchdog();
         return app;
     }

@@ -24,6 +24,11 @@ public sealed class BuildCommand : BaseCommand
         Description = "KEY=VALUE passed to dotnet publish as an MSBuild property (repeatable)",
     };
 
+    internal static readonly Option<string?> EngineOption = new("--engine")
+    {
+        Description = "artifact (default: the local artifact store) or docker (also build an image with the template's Dockerfile through DOCKER_HOST); default from FAAS_BUILD_ENGINE",
+    };
+
     internal static readonly Option<bool> QuietOption = new("--quiet")
     {
         Description = "Only show dotnet's output when a build fails",
@@ -42,6 +47,7 @@ public sealed class BuildCommand : BaseCommand
         command.Options.Add(ParallelOption);
         command.Options.Add(BuildArgOption);
         command.Options.Add(QuietOption);
+        command.Options.Add(EngineOption);
     }
 
     /// <summary>Options shared with deploy (also taken by up once).</summary>
@@ -116,6 +122,11 @@ public sealed class BuildCommand : BaseCommand
         var flagArgs = ParsePairs(parseResult.GetValue(BuildArgOption), "--build-arg");
         var quiet = parseResult.GetValue(QuietOption);
         var templates = new TemplateStore(stack.Directory, context.ToolDirectory);
+        var engine = (parseResult.GetValue(EngineOption) ?? context.Env(DockerImageBuilder.EngineVariable) ?? "artifact").Trim().ToLowerInvariant();
+        if (engine is not ("artifact" or "docker"))
+        {
+            throw new UsageException($"--engine must be artifact or docker, got '{engine}'");
+        }
 
         // 1. Check everything before the first build starts.
         var jobs = new List<BuildJob>();
@@ -140,6 +151,12 @@ public sealed class BuildCommand : BaseCommand
                 buildArgs[key] = value;
             }
 
+            if (engine == "docker" && (templates.Find(function.Lang!) is not { } template || !File.Exists(Path.Combine(template.Directory, "Dockerfile"))))
+            {
+                errors.Add($"function '{function.Name}': template '{function.Lang}' has no Dockerfile, so --engine docker cannot build an image for it");
+                continue;
+            }
+
             jobs.Add(new BuildJob(function.Name, function.Lang!, ImageTag.Apply(function.Image!, tagMode, stack.Directory), Path.GetFullPath(function.Handler!, stack.Directory))
             {
                 BuildArgs = buildArgs,
@@ -155,6 +172,7 @@ public sealed class BuildCommand : BaseCommand
         // 2. Build.
         var storeRoot = ArtifactStore.ResolveRoot(context.Env(ArtifactStore.EnvironmentVariable));
         var builder = new HandlerBuilder(context, storeRoot);
+        using var docker = engine == "docker" ? new DockerImageBuilder(context.Env("DOCKER_HOST")) : null;
         using var gate = new SemaphoreSlim(parallel);
         var failures = 0;
         var tasks = jobs.Select(async job =>
@@ -165,6 +183,12 @@ public sealed class BuildCommand : BaseCommand
                 builder.Log($"[{job.Name}] Building {job.Image} from {job.HandlerDirectory}");
                 var folder = await builder.BuildAsync(job, quiet, cancellationToken);
                 builder.Log($"Image: {job.Image} built. Artifact: {folder}");
+                if (docker is not null)
+                {
+                    var dockerfile = Path.Combine(templates.Find(job.Lang)!.Directory, "Dockerfile");
+                    await docker.BuildAsync(dockerfile, folder, job.Image, line => builder.Log($"[{job.Name}] {line}"), cancellationToken);
+                    builder.Log($"Docker image: {job.Image} built.");
+                }
             }
             catch (CommandFailedException ex)
             {

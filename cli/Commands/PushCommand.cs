@@ -9,7 +9,7 @@ namespace Faas.Cli.Commands;
 public sealed class PushCommand : BaseCommand
 {
     internal const string Message =
-        "No container registry is configured: the process backend runs functions from the local artifact store written by 'faas-cli build', so no push is needed.";
+        "No container registry is configured: the process backend runs functions from the local artifact store written by 'faas-cli build', and the docker backend runs images from the local daemon ('faas-cli build --engine docker'), so no push is needed.";
 
     public PushCommand(CliContext context)
         : base("push", "Push images to a registry (not needed by the process backend)", context)

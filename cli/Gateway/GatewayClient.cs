@@ -20,7 +20,7 @@ namespace Faas.Cli.Gateway;
 /// <c>Cannot connect to OpenFaaS on URL: ...</c>. Credentials go to <c>/system/*</c> only, never
 /// to function calls.
 /// </summary>
-public sealed class GatewayClient : IDisposable
+public sealed partial class GatewayClient : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 

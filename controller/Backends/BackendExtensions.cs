@@ -1,3 +1,4 @@
+using Faas.Controller.Backends.Docker;
 using Faas.Controller.Backends.Process;
 using Faas.Controller.Configuration;
 
@@ -13,6 +14,9 @@ public static class BackendExtensions
         {
             case ControllerOptions.ProcessBackend:
                 builder.Services.AddProcessBackend();
+                break;
+            case ControllerOptions.DockerBackend:
+                builder.Services.AddDockerBackend(builder.Configuration);
                 break;
             default:
                 throw new ControllerOptionsException([$"backend '{options.Backend}' is not supported: supported backends are {string.Join(", ", ControllerOptions.SupportedBackends)}"]);

@@ -41,6 +41,9 @@ public enum BackendStatus
     Invalid,
     NotFound,
     Conflict,
+
+    /// <summary>The backend's engine does not answer (503); known functions keep serving.</summary>
+    Unavailable,
 }
 
 /// <summary>Outcome of a change request; <see cref="Message"/> says what to fix when it is not accepted.</summary>
@@ -53,4 +56,6 @@ public readonly record struct BackendResult(BackendStatus Status, string Message
     public static BackendResult NotFound(string message) => new(BackendStatus.NotFound, message);
 
     public static BackendResult Conflict(string message) => new(BackendStatus.Conflict, message);
+
+    public static BackendResult Unavailable(string message) => new(BackendStatus.Unavailable, message);
 }

@@ -12,7 +12,8 @@ namespace Faas.Controller.Configuration;
 public sealed record ControllerOptions
 {
     public const string ProcessBackend = "process";
-    public static readonly IReadOnlyList<string> SupportedBackends = [ProcessBackend];
+    public const string DockerBackend = "docker";
+    public static readonly IReadOnlyList<string> SupportedBackends = [ProcessBackend, DockerBackend];
 
     /// <summary>0 picks a free port (tests).</summary>
     public int Port { get; init; } = 8081;

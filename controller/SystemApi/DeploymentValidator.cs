@@ -32,6 +32,11 @@ public static class DeploymentValidator
             return labelError;
         }
 
+        if (Autoscaling.ScalingSpec.TryParse(deployment.Labels, out var scalingError) is null)
+        {
+            return scalingError;
+        }
+
         foreach (var key in deployment.EnvVars?.Keys ?? Enumerable.Empty<string>())
         {
             if (key.Length == 0 || key.Contains('=') || key.Contains('\0'))

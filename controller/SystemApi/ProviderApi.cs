@@ -133,6 +133,7 @@ public static partial class ProviderApi
         BackendStatus.Accepted => Results.StatusCode(StatusCodes.Status202Accepted),
         BackendStatus.NotFound => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status404NotFound),
         BackendStatus.Conflict => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status409Conflict),
+        BackendStatus.Unavailable => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable),
         _ => Rejected(logger, operation, result.Message),
     };
 

@@ -32,6 +32,12 @@ public sealed record GatewayOptions
 
     public TimeSpan ReadyWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Port of the separate <c>/metrics</c> listener (same bind address); 0 = any free port.</summary>
+    public int MetricsPort { get; init; } = 8082;
+
+    /// <summary>Prometheus base URL for <c>invocationCount</c> in <c>GET /system/functions</c>; null = not configured.</summary>
+    public Uri? PrometheusUrl { get; init; }
+
     /// <summary>The controller base URL as a string prefix for the forwarder (no trailing slash).</summary>
     public string ProviderPrefix => FunctionsProviderUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 

@@ -21,6 +21,10 @@ public static class GatewayOptionsReader
     public const string UpstreamTimeoutKey = "upstream_timeout";
     public const string MaxRequestBodyKey = "max_request_body";
     public const string ReadyWaitTimeoutKey = "ready_wait_timeout";
+    public const string MetricsPortKey = "metrics_port";
+    public const string PrometheusUrlKey = "prometheus_url";
+    public const string PrometheusHostKey = "faas_prometheus_host";
+    public const string PrometheusPortKey = "faas_prometheus_port";
 
     public const string UserFile = "basic-auth-user";
     public const string PasswordFile = "basic-auth-password";
@@ -33,6 +37,7 @@ public static class GatewayOptionsReader
     {
         var errors = new List<string>();
         var options = TryRead(configuration, errors);
+        Async.AsyncOptionsReader.TryRead(configuration, errors); // async keys too, so every error shows at once
         return errors.Count == 0 && options is not null ? options : throw new GatewayOptionsException(errors);
     }
 
@@ -79,6 +84,13 @@ public static class GatewayOptionsReader
         var upstreamTimeout = ReadDuration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, allowZero: false, errors);
         var readyWait = ReadDuration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, allowZero: true, errors);
         var maxBody = ReadByteSize(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
+        var metricsPort = ReadInt(configuration, MetricsPortKey, defaults.MetricsPort, 0, 65535, errors);
+        if (metricsPort != 0 && metricsPort == port)
+        {
+            errors.Add($"{MetricsPortKey}='{metricsPort}' is the same as {PortKey}; the metrics listener needs its own port");
+        }
+
+        var prometheusUrl = ReadPrometheusUrl(configuration, errors);
 
         if (errors.Count > 0 || providerUrl is null)
         {
@@ -97,7 +109,38 @@ public static class GatewayOptionsReader
             UpstreamTimeout = upstreamTimeout,
             MaxRequestBody = maxBody,
             ReadyWaitTimeout = readyWait,
+            MetricsPort = metricsPort,
+            PrometheusUrl = prometheusUrl,
         };
+    }
+
+    /// <summary><c>prometheus_url</c>, else <c>faas_prometheus_host</c> + <c>faas_prometheus_port</c> (9090) as OpenFaaS; null when neither is set.</summary>
+    private static Uri? ReadPrometheusUrl(IConfiguration configuration, List<string> errors)
+    {
+        if (Value(configuration, PrometheusUrlKey) is { } text)
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            {
+                return url;
+            }
+
+            errors.Add($"{PrometheusUrlKey}='{text}' is not an absolute http(s) URL, e.g. http://127.0.0.1:9090");
+            return null;
+        }
+
+        if (Value(configuration, PrometheusHostKey) is not { } host)
+        {
+            return null;
+        }
+
+        var prometheusPort = ReadInt(configuration, PrometheusPortKey, 9090, 1, 65535, errors);
+        if (Uri.TryCreate($"http://{host}:{prometheusPort}/", UriKind.Absolute, out var hostUrl))
+        {
+            return hostUrl;
+        }
+
+        errors.Add($"{PrometheusHostKey}='{host}' is not a host name or address");
+        return null;
     }
 
     private static string? Value(IConfiguration configuration, string key)

@@ -5,6 +5,7 @@ using Faas.Contracts.Naming;
 using Faas.Gateway.Configuration;
 using Faas.Gateway.Endpoints;
 using Faas.Gateway.Http;
+using Faas.Gateway.Metrics;
 using Faas.Gateway.Provider;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
@@ -35,6 +36,7 @@ public sealed partial class InvokeHandler(
     UpstreamHttp http,
     InvokeTransformer transformer,
     TimeProvider time,
+    GatewayMetrics metrics,
     ILogger<InvokeHandler> logger)
 {
     public const string NameRouteKey = "name";
@@ -60,6 +62,29 @@ public sealed partial class InvokeHandler(
         var (name, ns) = FunctionNames.Split(token, options.FunctionNamespace);
         var key = new FunctionKey(name, ns);
 
+        // Metrics: started on entry, in flight while held or forwarded, total and duration with
+        // the status written on completion (not for a client that left before any response).
+        var recorded = metrics.For(key);
+        var started = time.GetTimestamp();
+        recorded.Started.Inc();
+        recorded.InFlight.Inc();
+        try
+        {
+            await InvokeCoreAsync(context, token, key, recorded).ConfigureAwait(false);
+        }
+        finally
+        {
+            recorded.InFlight.Dec();
+            if (context.Response.HasStarted || !context.RequestAborted.IsCancellationRequested)
+            {
+                recorded.Completed(context.Response.StatusCode, time.GetElapsedTime(started));
+            }
+        }
+    }
+
+    private async Task InvokeCoreAsync(HttpContext context, string token, FunctionKey key, FunctionMetrics recorded)
+    {
+
         // 1. Body limit: declared length up front, streamed bodies by Kestrel while copying.
         if (context.Request.ContentLength > options.MaxRequestBody)
         {
@@ -76,7 +101,7 @@ public sealed partial class InvokeHandler(
         FunctionRoute? route;
         try
         {
-            route = await ResolveAsync(context, key).ConfigureAwait(false);
+            route = await ResolveAsync(context, key, recorded).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -118,7 +143,7 @@ public sealed partial class InvokeHandler(
     public static long UnixNanoseconds(TimeProvider time) =>
         (time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 
-    private async ValueTask<FunctionRoute?> ResolveAsync(HttpContext context, FunctionKey key)
+    private async ValueTask<FunctionRoute?> ResolveAsync(HttpContext context, FunctionKey key, FunctionMetrics recorded)
     {
         if (endpoints.Current.TryGet(key, out var route) && route.HasReady)
         {
@@ -150,8 +175,13 @@ public sealed partial class InvokeHandler(
         }
 
         LogHolding(logger, key.ToString(), _readyWaitText);
+        var holdStart = time.GetTimestamp();
         route = await endpoints.WaitForReadyAsync(key, options.ReadyWaitTimeout, time, context.RequestAborted).ConfigureAwait(false);
-        if (route is null)
+        if (route is not null)
+        {
+            recorded.ColdStart.Observe(time.GetElapsedTime(holdStart).TotalSeconds);
+        }
+        else
         {
             LogNoReadyReplica(logger, key.ToString(), _readyWaitText);
             await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,

@@ -1,4 +1,4 @@
-using Faas.Nats.Tests.Support;
+using Faas.Testing.Nats;
 
 namespace Faas.Nats.Tests;
 

@@ -26,6 +26,7 @@ public class CsharpTemplateTests
         var config = new Dictionary<string, string>
         {
             ["port"] = "0",
+            ["metrics_port"] = "0",
             ["bind_address"] = "127.0.0.1",
             ["function_name"] = "hello",
             ["healthcheck_interval"] = "0",

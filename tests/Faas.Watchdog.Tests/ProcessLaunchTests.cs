@@ -35,6 +35,7 @@ public partial class ProcessLaunchTests
             Environment =
             {
                 ["port"] = port.ToString(),
+                ["metrics_port"] = "0",
                 ["bind_address"] = "127.0.0.1",
                 ["handler_assembly"] = AssemblyLoadingTests.GreeterDll,
                 ["function_name"] = "greeter",
@@ -97,7 +98,7 @@ public partial class ProcessLaunchTests
         var errors = await stderr;
         Assert.Contains("3 errors", errors);
         Assert.Contains("port='99999'", errors);
-        Assert.Contains("mode='http': not implemented yet", errors);
+        Assert.Contains("fprocess: required in http mode", errors);
         Assert.Contains("exec_timeout='soon'", errors);
     }
 

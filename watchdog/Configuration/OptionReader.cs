@@ -120,12 +120,31 @@ internal sealed class OptionReader
         {
             case null or "inproc":
                 return WatchdogMode.InProc;
-            case "http" or "streaming":
-                return Fail(key, text, "not implemented yet (it comes with the container backend); use inproc", WatchdogMode.InProc);
+            case "http":
+                return WatchdogMode.Http;
+            case "streaming":
+                return WatchdogMode.Streaming;
             default:
-                return Fail(key, text, "unknown mode; expected inproc (http and streaming are planned)", WatchdogMode.InProc);
+                return Fail(key, text, "unknown mode; expected inproc, http or streaming", WatchdogMode.InProc);
         }
     }
+
+    /// <summary>An absolute http:// URL with a host and port (the port defaults to 80).</summary>
+    public Uri HttpUrl(string key, Uri fallback)
+    {
+        var text = Text(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && !string.IsNullOrEmpty(url.Host)
+            ? url
+            : Fail(key, text, "expected an absolute http:// URL such as http://127.0.0.1:3000", fallback);
+    }
+
+    /// <summary>Records an error found by a check across keys.</summary>
+    public void Error(string key, string? value, string problem) => _errors.Add(new OptionError(key, value, problem));
 
     private T Fail<T>(string key, string value, string problem, T fallback)
     {

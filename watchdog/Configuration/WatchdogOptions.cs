@@ -14,6 +14,9 @@ public sealed record WatchdogOptions
 
     public int Port { get; init; } = 8080;
 
+    /// <summary>Port of the separate <c>/metrics</c> listener, as of-watchdog; 0 turns metrics off.</summary>
+    public int MetricsPort { get; init; } = 8081;
+
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
     public WatchdogMode Mode { get; init; } = WatchdogMode.InProc;
@@ -50,6 +53,18 @@ public sealed record WatchdogOptions
     /// <summary>OpenFaaS-style lock file written when ready and removed on drain; null writes none.</summary>
     public string? LockFilePath { get; init; }
 
+    /// <summary>The command of the http and streaming modes, run with <c>/bin/sh -c</c>; null in inproc mode.</summary>
+    public string? FunctionProcess { get; init; }
+
+    /// <summary>Where the http mode's process listens.</summary>
+    public Uri UpstreamUrl { get; init; } = new("http://127.0.0.1:3000");
+
+    /// <summary>How long the http mode waits for <see cref="UpstreamUrl"/> to accept connections at start-up.</summary>
+    public TimeSpan UpstreamStartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Response Content-Type of the streaming mode; null answers with the request's.</summary>
+    public string? ContentType { get; init; }
+
     /// <summary>Reads every key, collecting all errors instead of stopping at the first.</summary>
     public static bool TryParse(
         IReadOnlyDictionary<string, string> config,
@@ -62,6 +77,7 @@ public sealed record WatchdogOptions
         {
             Port = reader.Int("port", defaults.Port, 0, 65535, "a TCP port 1-65535 (0 picks a free port)"),
             BindAddress = reader.Address("bind_address", defaults.BindAddress),
+            MetricsPort = reader.Int("metrics_port", defaults.MetricsPort, 0, 65535, "0 (off) or a TCP port 1-65535"),
             Mode = reader.Mode("mode"),
             HandlerAssembly = reader.Text("handler_assembly") ?? defaults.HandlerAssembly,
             HandlerType = reader.Text("handler_type"),
@@ -76,7 +92,21 @@ public sealed record WatchdogOptions
             SecretsPath = reader.Text("secrets_path") ?? defaults.SecretsPath,
             LogTimestamps = reader.Bool("log_timestamps", defaults.LogTimestamps),
             LockFilePath = reader.Text("lock_file_path"),
+            FunctionProcess = reader.Text("fprocess") ?? reader.Text("function_process"),
+            UpstreamUrl = reader.HttpUrl("upstream_url", reader.HttpUrl("http_upstream_url", defaults.UpstreamUrl)),
+            UpstreamStartupTimeout = reader.Duration("upstream_startup_timeout", defaults.UpstreamStartupTimeout, allowZero: false),
+            ContentType = reader.Text("content_type"),
         };
+
+        if (parsed.Mode is WatchdogMode.Http or WatchdogMode.Streaming && parsed.FunctionProcess is null)
+        {
+            reader.Error("fprocess", null, $"required in {parsed.Mode.ToString().ToLowerInvariant()} mode: the command to run, such as 'dotnet Root.dll'");
+        }
+
+        if (parsed.MetricsPort != 0 && parsed.MetricsPort == parsed.Port)
+        {
+            reader.Error("metrics_port", parsed.MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "must differ from port; use another port or 0 (off)");
+        }
 
         errors = reader.Errors;
         options = errors.Count == 0 ? parsed : null;

@@ -9,6 +9,12 @@ internal enum HandlerShape
     Bytes,
     Json,
     Http,
+
+    /// <summary>Not a C# handler: calls are proxied to the http mode's upstream process.</summary>
+    Upstream,
+
+    /// <summary>Not a C# handler: a process forked per call (streaming mode).</summary>
+    Forked,
 }
 
 internal static class HandlerShapes

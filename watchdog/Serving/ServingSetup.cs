@@ -32,6 +32,7 @@ internal static class ServingSetup
         services.AddSingleton<FunctionEndpoint>();
         services.AddKeyedSingleton(ReplicaLifecycle.ClockKey, TimeProvider.System);
         services.AddHostedService<ReplicaLifecycle>();
+        services.AddHostedService<Modes.ModeSupervision>();
         return services;
     }
 

@@ -433,6 +433,9 @@ internal sealed partial class FunctionSupervisor
             // The platform's keys win over the function's envVars.
             environment["port"] = port.ToString(CultureInfo.InvariantCulture);
             environment["bind_address"] = "127.0.0.1";
+            // Many replicas share this host: a fixed metrics port (watchdog default 8081) would
+            // collide, so replica metrics are off; the gateway's metrics carry the load signal.
+            environment["metrics_port"] = "0";
             environment["handler_assembly"] = handlerAssembly;
             environment["function_name"] = Name;
             environment["function_namespace"] = Namespace;

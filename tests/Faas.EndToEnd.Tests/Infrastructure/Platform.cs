@@ -123,6 +123,8 @@ public sealed class Platform : IAsyncDisposable
         var env = new Dictionary<string, string>
         {
             ["port"] = GatewayPort.ToString(),
+            // Metrics listener on any free port, so a busy 8082 cannot fail the journey.
+            ["metrics_port"] = "0",
             ["bind_address"] = "127.0.0.1",
             ["functions_provider_url"] = ControllerUrl,
             ["basic_auth"] = "true",

@@ -25,6 +25,7 @@ public sealed class FakeController : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _logsReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<string> _extraKnown = [];
+    private readonly Dictionary<string, Dictionary<string, string>> _annotations = [];
     private int _endpointConnections;
 
     private FakeController(LocalServer server) => _server = server;
@@ -75,6 +76,15 @@ public sealed class FakeController : IAsyncDisposable
         lock (_gate)
         {
             _extraKnown.Add($"{name}.{@namespace}");
+        }
+    }
+
+    /// <summary>Annotations <c>/system/function/{name}</c> reports for a function.</summary>
+    public void SetAnnotations(string name, Dictionary<string, string> annotations, string @namespace = "openfaas-fn")
+    {
+        lock (_gate)
+        {
+            _annotations[$"{name}.{@namespace}"] = annotations;
         }
     }
 
@@ -147,7 +157,13 @@ public sealed class FakeController : IAsyncDisposable
             var ns = request.Query["namespace"].ToString() is { Length: > 0 } q ? q : "openfaas-fn";
             if (IsKnown(name, ns))
             {
-                await context.Response.WriteAsJsonAsync(new FunctionStatus { Name = name, Namespace = ns, Image = "img" }, FaasJsonContext.Default.FunctionStatus);
+                Dictionary<string, string>? annotations;
+                lock (_gate)
+                {
+                    annotations = _annotations.GetValueOrDefault($"{name}.{ns}");
+                }
+
+                await context.Response.WriteAsJsonAsync(new FunctionStatus { Name = name, Namespace = ns, Image = "img", Annotations = annotations }, FaasJsonContext.Default.FunctionStatus);
             }
             else
             {

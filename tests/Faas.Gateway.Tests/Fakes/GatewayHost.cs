@@ -25,11 +25,15 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public EndpointTable Table => App.Services.GetRequiredService<EndpointTable>();
 
+    /// <summary>Base URL of the separate metrics listener (<c>metrics_port</c>).</summary>
+    public string MetricsUrl => $"http://127.0.0.1:{App.Services.GetRequiredService<Faas.Gateway.Metrics.MetricsListener>().Port}";
+
     public static async Task<GatewayHost> StartAsync(string providerUrl, IReadOnlyDictionary<string, string?>? settings = null, EndpointStreamSettings? stream = null)
     {
         var configuration = new Dictionary<string, string?>
         {
             ["port"] = "0",
+            ["metrics_port"] = "0",
             ["bind_address"] = "127.0.0.1",
             ["functions_provider_url"] = providerUrl,
         };

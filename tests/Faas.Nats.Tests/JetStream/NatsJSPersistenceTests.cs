@@ -1,6 +1,6 @@
 using Faas.Nats.JetStream;
 using Faas.Nats.JetStream.Models;
-using Faas.Nats.Tests.Support;
+using Faas.Testing.Nats;
 
 namespace Faas.Nats.Tests.JetStream;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Faas.Nats.JetStream;
 using Faas.Nats.KeyValue;
-using Faas.Nats.Tests.Support;
+using Faas.Testing.Nats;
 
 namespace Faas.Nats.Tests.KeyValue;
 

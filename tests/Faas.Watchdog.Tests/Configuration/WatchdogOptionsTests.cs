@@ -117,13 +117,34 @@ public class WatchdogOptionsTests
     [Theory]
     [InlineData("http")]
     [InlineData("streaming")]
-    public void PlannedModes_AreRejectedAsNotImplementedYet(string mode)
+    public void ProcessModes_RequireFprocess(string mode)
     {
         Assert.False(WatchdogOptions.TryParse(new Dictionary<string, string> { ["mode"] = mode }, out _, out var errors));
 
         var error = Assert.Single(errors);
-        Assert.Equal("mode", error.Key);
-        Assert.Contains("not implemented yet", error.Problem);
+        Assert.Equal("fprocess", error.Key);
+        Assert.Contains($"required in {mode} mode", error.Problem);
+    }
+
+    [Fact]
+    public void HttpMode_ReadsFprocessAndUpstreamUrl()
+    {
+        Assert.True(WatchdogOptions.TryParse(
+            new Dictionary<string, string> { ["mode"] = "http", ["fprocess"] = "dotnet Root.dll", ["upstream_url"] = "http://127.0.0.1:5000" },
+            out var options, out _));
+
+        Assert.Equal(WatchdogMode.Http, options.Mode);
+        Assert.Equal("dotnet Root.dll", options.FunctionProcess);
+        Assert.Equal(5000, options.UpstreamUrl.Port);
+    }
+
+    [Fact]
+    public void UpstreamUrl_MustBeAnHttpUrl()
+    {
+        Assert.False(WatchdogOptions.TryParse(
+            new Dictionary<string, string> { ["mode"] = "http", ["fprocess"] = "x", ["upstream_url"] = "ftp://host" }, out _, out var errors));
+
+        Assert.Equal("upstream_url", Assert.Single(errors).Key);
     }
 
     [Fact]

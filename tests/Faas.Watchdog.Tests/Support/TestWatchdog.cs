@@ -14,7 +14,7 @@ public sealed class TestWatchdog : IAsyncDisposable
     {
         App = app;
         Logs = logs;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -32,6 +32,7 @@ public sealed class TestWatchdog : IAsyncDisposable
         var config = new Dictionary<string, string>
         {
             ["port"] = "0",
+            ["metrics_port"] = "0",
             ["bind_address"] = "127.0.0.1",
             ["function_name"] = "test-fn",
             ["healthcheck_interval"] = "0",

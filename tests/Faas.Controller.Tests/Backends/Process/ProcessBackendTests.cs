@@ -29,6 +29,7 @@ public sealed class ProcessBackendTests
         Assert.StartsWith("envfn-", spec.ReplicaId, StringComparison.Ordinal);
         Assert.Equal(spec.Port.ToString(CultureInfo.InvariantCulture), env["port"]);
         Assert.Equal("127.0.0.1", env["bind_address"]);
+        Assert.Equal("0", env["metrics_port"]);
         Assert.Equal(Path.Combine(h.Options.ArtifactStore, "envfn_latest", "Function.dll"), env["handler_assembly"]);
         Assert.Equal(env["handler_assembly"], spec.HandlerAssembly);
         Assert.Equal("envfn", env["function_name"]);

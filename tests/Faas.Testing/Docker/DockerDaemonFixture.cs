@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Faas.Docker;
 
-namespace Faas.Docker.Tests.Infrastructure;
+namespace Faas.Testing.Docker;
 
 /// <summary>
 /// A Docker daemon for the integration tests. Uses the daemon named by DOCKER_HOST when it answers;
@@ -27,6 +28,9 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
 
     public DockerClient Client { get; private set; } = null!;
 
+    /// <summary>The daemon's address as a <c>DOCKER_HOST</c> value, for tools run against it (docker CLI, scripts).</summary>
+    public string DockerHost { get; private set; } = "";
+
     /// <summary>Random per fixture; part of every name and label so runs against a shared daemon cannot collide.</summary>
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..10];
 
@@ -40,8 +44,6 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
 
     /// <summary>A folder for bind-mount sources and build contexts; removed on dispose.</summary>
     public string WorkDirectory { get; private set; } = "";
-
-    public TestResources NewScope() => new(this);
 
     public async Task InitializeAsync()
     {
@@ -61,6 +63,10 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         Client = await UseExistingDaemonAsync(timeout.Token) ?? await StartPrivateDaemonAsync(timeout.Token);
+        if (DockerHost.Length == 0)
+        {
+            DockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "";
+        }
         if (WorkDirectory.Length == 0)
         {
             WorkDirectory = Directory.CreateTempSubdirectory("faas-docker-tests-").FullName;
@@ -154,6 +160,7 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
         Directory.CreateDirectory(_root);
         WorkDirectory = Directory.CreateDirectory(Path.Combine(_root, "work")).FullName;
         var socket = Path.Combine(_root, "docker.sock");
+        DockerHost = $"unix://{socket}";
 
         // --bridge=none: no default docker0, so another daemon's docker0 is left alone (tests use their own networks).
         // --iptables=false: host firewall rules stay untouched; the tests reach containers only from other containers.

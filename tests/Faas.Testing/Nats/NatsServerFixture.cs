@@ -1,4 +1,6 @@
-namespace Faas.Nats.Tests.Support;
+using Faas.Nats;
+
+namespace Faas.Testing.Nats;
 
 /// <summary>One nats-server (with JetStream) per test class; tests keep apart by using their own subjects and names.</summary>
 public sealed class NatsServerFixture : IAsyncLifetime

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 
-namespace Faas.Docker.Tests.Infrastructure;
+namespace Faas.Testing.Docker;
 
 /// <summary>A root filesystem tar holding the static /bin/busybox and links for the applets the tests use.</summary>
 internal static class BusyboxRootfs

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Faas.Nats.Tests.Support;
+namespace Faas.Testing.Nats;
 
 /// <summary>
 /// A real nats-server process with JetStream on a free loopback port and its own store directory.

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text.Json;
+using Faas.Contracts.Functions;
+using Faas.Contracts.Json;
+using Faas.Docker;
+
+namespace Faas.Controller.Backends.Docker;
+
+/// <summary>Labels the backend writes; the engine's labels are the only state of this backend.</summary>
+internal static class DockerLabels
+{
+    public const string Function = "com.faas.function";
+    public const string Namespace = "com.faas.namespace";
+    public const string Replica = "com.faas.replica";
+    public const string Generation = "com.faas.generation";
+
+    /// <summary>The controller's <c>docker_network</c>: controllers on one daemon with different networks never touch each other's containers.</summary>
+    public const string Network = "com.faas.network";
+
+    /// <summary><c>spec</c> on the one never-started container per function that records its desired state.</summary>
+    public const string Role = "com.faas.role";
+    public const string Replicas = "com.faas.replicas";
+    public const string CreatedAt = "com.faas.created";
+
+    /// <summary>The whole <see cref="FunctionDeployment"/> as JSON, so a restarted controller needs nothing else.</summary>
+    public const string Deployment = "com.faas.deployment";
+    public const string LabelPrefix = "com.faas.label.";
+    public const string AnnotationPrefix = "com.faas.annotation.";
+
+    public const string SpecRole = "spec";
+    public const string ReplicaRole = "replica";
+}
+
+/// <summary>Builds the Engine API create parameters of a function's containers (faasd-like: §7.5).</summary>
+internal static class ContainerSpec
+{
+    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options)
+    {
+        var labels = CommonLabels(deployment, ns, generation);
+        labels[DockerLabels.Role] = DockerLabels.ReplicaRole;
+        labels[DockerLabels.Replica] = replicaId;
+        labels[DockerLabels.Network] = options.Network;
+        var readOnly = deployment.ReadOnlyRootFilesystem;
+        return new CreateContainerParameters
+        {
+            Name = containerName,
+            Image = deployment.Image,
+            Env = Environment(deployment, ns, replicaId, options),
+            Labels = labels,
+            User = "12000:12000",
+            HostConfig = new HostConfig
+            {
+                NetworkMode = options.Network,
+                Memory = Quantities.MemoryBytes(deployment.Limits?.Memory),
+                NanoCpus = Quantities.NanoCpus(deployment.Limits?.Cpu),
+                ReadonlyRootfs = readOnly ? true : null,
+                Tmpfs = readOnly ? new Dictionary<string, string> { ["/tmp"] = "rw,size=64m,mode=1777" } : null,
+
+                // Secrets (issue 6) will be a read-only bind mount at /var/openfaas/secrets here.
+                Mounts = null,
+            },
+        };
+    }
+
+    /// <summary>The never-started container that holds the desired state (deployment, replicas) in its labels.</summary>
+    public static CreateContainerParameters Spec(FunctionDeployment deployment, string ns, string containerName, int generation, int replicas, DateTimeOffset createdAt)
+    {
+        var labels = CommonLabels(deployment, ns, generation);
+        labels[DockerLabels.Role] = DockerLabels.SpecRole;
+        labels[DockerLabels.Replicas] = replicas.ToString(CultureInfo.InvariantCulture);
+        labels[DockerLabels.CreatedAt] = createdAt.ToString("O", CultureInfo.InvariantCulture);
+        return new CreateContainerParameters
+        {
+            Name = containerName,
+            Image = deployment.Image,
+            Labels = labels,
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        };
+    }
+
+    private static Dictionary<string, string> CommonLabels(FunctionDeployment deployment, string ns, int generation)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in deployment.Labels ?? new Dictionary<string, string>())
+        {
+            labels[DockerLabels.LabelPrefix + key] = value;
+        }
+
+        foreach (var (key, value) in deployment.Annotations ?? new Dictionary<string, string>())
+        {
+            labels[DockerLabels.AnnotationPrefix + key] = value;
+        }
+
+        labels[DockerLabels.Function] = deployment.Service;
+        labels[DockerLabels.Namespace] = ns;
+        labels[DockerLabels.Generation] = generation.ToString(CultureInfo.InvariantCulture);
+        labels[DockerLabels.Deployment] = JsonSerializer.Serialize(deployment with { Namespace = ns }, FaasJsonContext.Default.FunctionDeployment);
+        return labels;
+    }
+
+    private static List<string> Environment(FunctionDeployment deployment, string ns, string replicaId, DockerBackendOptions options)
+    {
+        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in deployment.EnvVars ?? new Dictionary<string, string>())
+        {
+            env[key] = value;
+        }
+
+        if (!string.IsNullOrWhiteSpace(deployment.EnvProcess))
+        {
+            env["fprocess"] = deployment.EnvProcess;
+        }
+
+        // Platform keys win over envVars, as in the process backend.
+        env["port"] = options.WatchdogPort.ToString(CultureInfo.InvariantCulture);
+        env["function_name"] = deployment.Service;
+        env["function_namespace"] = ns;
+        env["FAAS_REPLICA_ID"] = replicaId;
+        return env.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+    }
+}
+
+/// <summary>Kubernetes quantities (<c>128Mi</c>, <c>1G</c>, <c>500m</c>, <c>0.5</c>) as Docker wants them.</summary>
+internal static class Quantities
+{
+    private static readonly (string Suffix, decimal Factor)[] MemorySuffixes =
+    [
+        ("Ki", 1024m), ("Mi", 1024m * 1024), ("Gi", 1024m * 1024 * 1024), ("Ti", 1024m * 1024 * 1024 * 1024),
+        ("k", 1000m), ("K", 1000m), ("M", 1000m * 1000), ("G", 1000m * 1000 * 1000), ("T", 1000m * 1000 * 1000 * 1000),
+    ];
+
+    public static long? MemoryBytes(string? quantity)
+    {
+        if (string.IsNullOrWhiteSpace(quantity))
+        {
+            return null;
+        }
+
+        return TryMemory(quantity, out var bytes) ? bytes : throw new FormatException($"memory '{quantity}' is not a quantity such as 128Mi or 1G");
+    }
+
+    public static bool TryMemory(string quantity, out long bytes)
+    {
+        bytes = 0;
+        var text = quantity.Trim();
+        var factor = 1m;
+        foreach (var (suffix, f) in MemorySuffixes)
+        {
+            if (text.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                factor = f;
+                text = text[..^suffix.Length];
+                break;
+            }
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        {
+            return false;
+        }
+
+        bytes = (long)(number * factor);
+        return bytes > 0;
+    }
+
+    public static long? NanoCpus(string? quantity)
+    {
+        if (string.IsNullOrWhiteSpace(quantity))
+        {
+            return null;
+        }
+
+        return TryCpu(quantity, out var nano) ? nano : throw new FormatException($"cpu '{quantity}' is not a quantity such as 500m or 1.5");
+    }
+
+    public static bool TryCpu(string quantity, out long nanoCpus)
+    {
+        nanoCpus = 0;
+        var text = quantity.Trim();
+        var factor = 1_000_000_000m;
+        if (text.EndsWith('m'))
+        {
+            factor = 1_000_000m;
+            text = text[..^1];
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        {
+            return false;
+        }
+
+        nanoCpus = (long)(number * factor);
+        return nanoCpus > 0;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Faas.Controller.Backends.Docker;
+
+/// <summary>Log events of the Docker backend (6xx).</summary>
+internal static partial class DockerBackendLog
+{
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Deployed {Function} ({Image}), {Replicas} replica(s)")]
+    public static partial void Deployed(ILogger logger, string function, string image, int replicas);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Started container {Container} (replica {Replica}) of {Function}")]
+    public static partial void ReplicaStarted(ILogger logger, string container, string replica, string function);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Container {Container} of {Function} is {State}; replacing it")]
+    public static partial void ReplicaCrashed(ILogger logger, string container, string function, string state);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Removed container {Container} of {Function} ({Reason})")]
+    public static partial void ReplicaRemoved(ILogger logger, string container, string function, string reason);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Recovered {Count} function(s) from container labels")]
+    public static partial void Recovered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Warning, Message = "Docker daemon available {Old} -> {New}: {Reason}")]
+    public static partial void Availability(ILogger logger, bool old, bool @new, string reason);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Error, Message = "Creating a replica of {Function} failed")]
+    public static partial void CreateFailed(ILogger logger, string function, Exception exception);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "Reconcile pass failed")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Deleted {Function}")]
+    public static partial void Deleted(ILogger logger, string function);
+}

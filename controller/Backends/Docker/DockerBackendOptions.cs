@@ -1,0 +1,66 @@
+using Faas.Controller.Configuration;
+using Faas.Docker;
+
+namespace Faas.Controller.Backends.Docker;
+
+/// <summary>
+/// Keys of the Docker backend (read only when <c>backend=docker</c>), validated at start-up.
+/// </summary>
+public sealed record DockerBackendOptions
+{
+    public const string DefaultNetwork = "faas-functions";
+
+    /// <summary><c>docker_host</c>: the Engine API endpoint; default <c>DOCKER_HOST</c>, else the local socket.</summary>
+    public required DockerEndpoint Endpoint { get; init; }
+
+    /// <summary><c>docker_network</c>: the bridge network the platform creates for function containers.</summary>
+    public string Network { get; init; } = DefaultNetwork;
+
+    /// <summary>
+    /// <c>docker_gateway_reachability</c>: how the gateway reaches replicas. Only <c>bridge_ip</c>
+    /// (the gateway on the Docker host reaches bridge IPs directly; Linux) is implemented.
+    /// </summary>
+    public string GatewayReachability { get; init; } = "bridge_ip";
+
+    /// <summary>The port the watchdog listens on inside every container.</summary>
+    public int WatchdogPort { get; init; } = 8080;
+
+    public static DockerBackendOptions Load(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var host = configuration["docker_host"] ?? Environment.GetEnvironmentVariable("DOCKER_HOST");
+        DockerEndpoint endpoint;
+        try
+        {
+            endpoint = string.IsNullOrWhiteSpace(host) ? DockerClientOptions.FromEnvironment().Endpoint : DockerEndpoint.Parse(host.Trim());
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            errors.Add($"docker_host '{host}' is invalid: use unix:///var/run/docker.sock or tcp://host:2375 ({e.Message})");
+            endpoint = DockerClientOptions.FromEnvironment().Endpoint;
+        }
+
+        var network = configuration["docker_network"]?.Trim();
+        if (string.IsNullOrEmpty(network))
+        {
+            network = DefaultNetwork;
+        }
+        else if (!System.Text.RegularExpressions.Regex.IsMatch(network, "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$"))
+        {
+            errors.Add($"docker_network '{network}' is invalid: use letters, digits, '_', '.', '-' (e.g. faas-functions)");
+        }
+
+        var reachability = configuration["docker_gateway_reachability"]?.Trim().ToLowerInvariant();
+        if (!string.IsNullOrEmpty(reachability) && reachability != "bridge_ip")
+        {
+            errors.Add($"docker_gateway_reachability '{reachability}' is not supported: use bridge_ip (the gateway runs on the Docker host)");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ControllerOptionsException(errors);
+        }
+
+        return new DockerBackendOptions { Endpoint = endpoint, Network = network };
+    }
+}

@@ -1,0 +1,57 @@
+using Faas.Contracts.Functions;
+
+namespace Faas.Controller.Backends.Docker;
+
+/// <summary>Desired state of one function (mirrored in its spec container's labels) and what was last observed.</summary>
+internal sealed class DockerFunction
+{
+    public required string Name { get; init; }
+
+    public required string Namespace { get; init; }
+
+    public required FunctionDeployment Deployment { get; set; }
+
+    public int Replicas { get; set; }
+
+    public int Generation { get; set; }
+
+    /// <summary>Increases on every spec change; the highest spec container wins after a crash mid-change.</summary>
+    public long Revision { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public string? SpecContainerId { get; set; }
+
+    /// <summary>When the current generation was rolled out: old replicas go at the latest after the startup timeout.</summary>
+    public DateTimeOffset GenerationStartedAt { get; set; }
+
+    /// <summary>Crash back-off: no replacement before this time (1 s doubling to 30 s; reset once a replica is ready).</summary>
+    public DateTimeOffset NextCreateAt { get; set; }
+
+    public TimeSpan CrashBackoff { get; set; }
+
+    /// <summary>Running replicas seen by the last pass (ready or not).</summary>
+    public List<ObservedReplica> Observed { get; set; } = [];
+
+    public FunctionStatus ToStatus() => new()
+    {
+        Name = Name,
+        Namespace = Namespace,
+        Image = Deployment.Image,
+        EnvProcess = Deployment.EnvProcess,
+        EnvVars = Deployment.EnvVars,
+        Constraints = Deployment.Constraints,
+        Secrets = Deployment.Secrets,
+        Labels = Deployment.Labels,
+        Annotations = Deployment.Annotations,
+        Limits = Deployment.Limits,
+        Requests = Deployment.Requests,
+        ReadOnlyRootFilesystem = Deployment.ReadOnlyRootFilesystem,
+        Replicas = (ulong)Replicas,
+        AvailableReplicas = (ulong)Observed.Count(r => r.Ready && r.Generation == Generation),
+        CreatedAt = CreatedAt,
+    };
+}
+
+/// <summary>One replica container as the last reconcile pass saw it.</summary>
+internal sealed record ObservedReplica(string ContainerId, string ContainerName, string ReplicaId, int Generation, string? Address, bool Ready, long Created);

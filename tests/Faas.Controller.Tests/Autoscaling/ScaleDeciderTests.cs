@@ -1,0 +1,204 @@
+using Faas.Controller.Autoscaling;
+
+namespace Faas.Controller.Tests.Autoscaling;
+
+/// <summary>Timelines of the pure decision: one decision every 2 s on a manual clock.</summary>
+public sealed class ScaleDeciderTests
+{
+    // target 50 × proportion 0.9 = 45 load per replica.
+    private static readonly ScalingSpec Rps = ScalingSpec.Default;
+
+    [Fact]
+    public void Desired_IsCeilOfLoadOverTargetTimesProportion()
+    {
+        var timeline = new ScaleTimeline(Rps with { PanicThreshold = 10 });
+
+        Assert.Equal(1, timeline.Run(45, TimeSpan.FromSeconds(120)));
+        Assert.Equal(3, timeline.Run(100, TimeSpan.FromSeconds(120)));
+        Assert.Equal(5, timeline.Run(225, TimeSpan.FromSeconds(120)));
+    }
+
+    [Fact]
+    public void RampUp_FollowsTheStableAverage_StepByStep()
+    {
+        var timeline = new ScaleTimeline(Rps with { PanicThreshold = 10 });
+
+        for (var load = 0; load <= 450; load += 45)
+        {
+            timeline.Run(load, TimeSpan.FromSeconds(10));
+        }
+
+        // The stable average lags the ramp, so the count climbs monotonically and reaches 10 once
+        // the window holds only the top load.
+        Assert.Equal(timeline.History.Order().ToList(), timeline.History);
+        Assert.Equal(10, timeline.Run(450, TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public void PanicBurst_ScalesUpWithinThePanicWindow_AndNeverDownWhilePanicking()
+    {
+        var timeline = new ScaleTimeline(Rps);
+        timeline.Run(40, TimeSpan.FromSeconds(120));
+        Assert.Equal(1, timeline.Desired);
+
+        // 10x burst: the 60 s average barely moves, the 6 s window sees it at once.
+        var afterBurst = timeline.Run(450, TimeSpan.FromSeconds(6));
+        Assert.True(timeline.State.Panicking);
+        Assert.Equal(10, afterBurst);
+
+        // The burst ends: still panicking for one stable window, so no scale-down.
+        timeline.Run(0, TimeSpan.FromSeconds(50));
+        Assert.True(timeline.State.Panicking);
+        Assert.Equal(10, timeline.Desired);
+
+        // Panic over: back to the stable recommendation (the floor, with no load).
+        Assert.Equal(1, timeline.Run(0, TimeSpan.FromSeconds(80)));
+        Assert.False(timeline.State.Panicking);
+    }
+
+    [Fact]
+    public void ScaleDown_WaitsForTheDelay_ThenGoesToTheHighestRecommendationInIt()
+    {
+        var timeline = new ScaleTimeline(Rps with { ScaleDownDelay = TimeSpan.FromSeconds(30), PanicThreshold = 10, StableWindow = TimeSpan.FromSeconds(6) });
+        Assert.Equal(4, timeline.Run(180, TimeSpan.FromSeconds(30)));
+
+        // Load drops to 2 replicas' worth: held at 4 for the 30 s delay.
+        timeline.Run(90, TimeSpan.FromSeconds(26));
+        Assert.Equal(4, timeline.Desired);
+
+        Assert.Equal(2, timeline.Run(90, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void ScaleDown_WithoutDelay_FollowsTheStableAverageDown()
+    {
+        var timeline = new ScaleTimeline(Rps with { PanicThreshold = 10 });
+        Assert.Equal(4, timeline.Run(180, TimeSpan.FromSeconds(120)));
+
+        timeline.Run(45, TimeSpan.FromSeconds(20));
+        Assert.True(timeline.Desired is > 1 and < 4, $"after 20 s of lower load the 60 s average is in between, got {timeline.Desired}");
+        Assert.Equal(1, timeline.Run(45, TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public void Clamps_ToMinAndMax()
+    {
+        var spec = ScalingSpec.TryParse(new Dictionary<string, string> { [ScalingSpec.MinLabel] = "2", [ScalingSpec.MaxLabel] = "4" }, out _)!;
+        var timeline = new ScaleTimeline(spec, initialReplicas: 2);
+
+        Assert.Equal(2, timeline.Run(0, TimeSpan.FromSeconds(120)));
+        Assert.Equal(4, timeline.Run(10_000, TimeSpan.FromSeconds(120)));
+    }
+
+    [Fact]
+    public void MinEqualsMax_IsStatic_AndLeavesTheCountAlone()
+    {
+        var spec = Rps with { Min = 3, Max = 3 };
+        var (desired, state) = ScaleDecider.Decide(spec, new LoadSample(10_000), 5, 5, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+
+        Assert.Equal(5, desired);
+        Assert.Same(DeciderState.Empty, state);
+    }
+
+    [Fact]
+    public void Zero_AfterZeroDurationWithoutLoad_OnlyWhenEnabled()
+    {
+        var zero = new ScaleTimeline(Rps with { Zero = true, ZeroDuration = TimeSpan.FromMinutes(1) });
+        var noZero = new ScaleTimeline(Rps with { ZeroDuration = TimeSpan.FromMinutes(1) });
+        zero.Run(20, TimeSpan.FromSeconds(10));
+        noZero.Run(20, TimeSpan.FromSeconds(10));
+
+        zero.Run(0, TimeSpan.FromSeconds(58));
+        Assert.Equal(1, zero.Desired);
+        Assert.Equal(0, zero.Run(0, TimeSpan.FromSeconds(4)));
+        Assert.Equal(1, noZero.Run(0, TimeSpan.FromMinutes(5)));
+
+        // Stays at zero while idle; load brings it back.
+        Assert.Equal(0, zero.Run(0, TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, zero.Step(20));
+    }
+
+    [Fact]
+    public void Zero_ScaledFromZeroByTheGateway_IsNotPutBackBeforeTheLoadShows()
+    {
+        var timeline = new ScaleTimeline(Rps with { Zero = true, ZeroDuration = TimeSpan.FromMinutes(1) });
+        Assert.Equal(0, timeline.Run(0, TimeSpan.FromMinutes(2)));
+
+        // The gateway pokes the function to 1; the metrics still show no load for a while.
+        timeline.Ready = 0;
+        timeline.SetDesired(1);
+        Assert.Equal(1, timeline.Run(0, TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, timeline.Run(0, TimeSpan.FromSeconds(40)));
+    }
+
+    [Fact]
+    public void Zero_FunctionAlreadyAtZero_StaysThereAfterARestart()
+    {
+        var spec = Rps with { Zero = true };
+        var (desired, _) = ScaleDecider.Decide(spec, new LoadSample(0), 0, 0, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+
+        Assert.Equal(0, desired);
+    }
+
+    [Fact]
+    public void NoisyLoad_WithinALevel_DoesNotFlap()
+    {
+        var timeline = new ScaleTimeline(Rps);
+        timeline.Run(112, TimeSpan.FromSeconds(120));
+        Assert.Equal(3, timeline.Desired);
+        timeline.History.Clear();
+
+        var random = new Random(42);
+        for (var i = 0; i < 300; i++)
+        {
+            // 2.5 replicas' worth ±15%: single samples cross both boundaries (90 and 135), the average does not.
+            timeline.Step(112.5 * (0.85 + (random.NextDouble() * 0.3)));
+        }
+
+        Assert.All(timeline.History, d => Assert.Equal(3, d));
+    }
+
+    [Fact]
+    public void NoisyLoad_AtABoundary_HoldsEachScaleUpForTheScaleDownDelay()
+    {
+        var timeline = new ScaleTimeline(Rps with { ScaleDownDelay = TimeSpan.FromSeconds(30) });
+        timeline.Run(120, TimeSpan.FromSeconds(120));
+        timeline.History.Clear();
+
+        var random = new Random(7);
+        for (var i = 0; i < 300; i++)
+        {
+            // Centred on 135, the 3/4 replica boundary.
+            timeline.Step(120 + (random.NextDouble() * 30));
+        }
+
+        // The windowed average drifts across the boundary now and then, but a scale-up is held
+        // for at least the delay (15 ticks of 2 s): no tick-to-tick flapping.
+        var runs = new List<(int Value, int Length)>();
+        foreach (var d in timeline.History)
+        {
+            if (runs.Count > 0 && runs[^1].Value == d)
+            {
+                runs[^1] = (d, runs[^1].Length + 1);
+            }
+            else
+            {
+                runs.Add((d, 1));
+            }
+        }
+
+        Assert.All(runs.Skip(1).SkipLast(1).Where(r => r.Value == 4), r => Assert.True(r.Length >= 15, $"4 held for only {r.Length} ticks"));
+        Assert.True(runs.Count <= 12, $"{runs.Count} runs in 10 minutes: {string.Join(",", runs)}");
+    }
+
+    [Fact]
+    public void Panic_IsMeasuredAgainstReadyReplicas()
+    {
+        var timeline = new ScaleTimeline(Rps) { ReadyFollowsDesired = false, Ready = 4 };
+        timeline.Run(180, TimeSpan.FromSeconds(120));
+
+        // 4 ready replicas, a burst to 6 replicas' worth: 1.5x < 2x threshold, no panic.
+        timeline.Run(270, TimeSpan.FromSeconds(6));
+        Assert.False(timeline.State.Panicking);
+    }
+}
