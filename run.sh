@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the platform, starts the controller (process backend) and the gateway on loopback,
-# deploys the sample function `echo`, logs faas-cli in and stays in the foreground.
+# Builds the platform and starts, on loopback: nats-server (JetStream, for async calls), the
+# controller (process backend), the gateway, and Prometheus (metrics and autoscaling); deploys the
+# sample function `echo`, logs faas-cli in and stays in the foreground.
 # Ctrl-C or SIGTERM stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,9 @@ ROOT="$(pwd)"
 CONFIGURATION="${CONFIGURATION:-Release}"
 GATEWAY_PORT="${FAAS_GATEWAY_PORT:-8080}"
 CONTROLLER_PORT="${FAAS_CONTROLLER_PORT:-8081}"
+METRICS_PORT="${FAAS_GATEWAY_METRICS_PORT:-8082}"
+NATS_PORT="${FAAS_NATS_PORT:-4222}"
+PROMETHEUS_PORT="${FAAS_PROMETHEUS_PORT:-9090}"
 FAAS_DIR="$ROOT/.faas"
 BIN_DIR="$FAAS_DIR/bin"
 LOG_DIR="$FAAS_DIR/logs"
@@ -19,15 +23,27 @@ log() { printf '==> %s\n' "$*"; }
 die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
 
 command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is required (dotnet was not found on PATH)"
-command -v curl >/dev/null 2>&1 || { log "installing curl"; apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
 
-for port in "$GATEWAY_PORT" "$CONTROLLER_PORT"; do
+# Debian packages: curl for this script, nats-server and prometheus for async calls and
+# autoscaling. Without them the platform still runs (sync calls only, no autoscaling).
+missing=()
+for tool in curl:curl nats-server:nats-server prometheus:prometheus; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/dev/null 2>&1 ||
+    log "could not install ${missing[*]}; continuing without them"
+fi
+command -v curl >/dev/null 2>&1 || die "curl is required"
+
+for port in "$GATEWAY_PORT" "$CONTROLLER_PORT" "$METRICS_PORT" "$NATS_PORT" "$PROMETHEUS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port on 127.0.0.1 is in use; set FAAS_GATEWAY_PORT / FAAS_CONTROLLER_PORT to free ports"
+    die "port $port on 127.0.0.1 is in use; set FAAS_GATEWAY_PORT, FAAS_CONTROLLER_PORT, FAAS_GATEWAY_METRICS_PORT, FAAS_NATS_PORT or FAAS_PROMETHEUS_PORT"
   fi
 done
 
-mkdir -p "$FAAS_DIR" "$BIN_DIR" "$LOG_DIR" "$FAAS_DIR/state"
+mkdir -p "$FAAS_DIR" "$BIN_DIR" "$LOG_DIR" "$FAAS_DIR/state" "$FAAS_DIR/nats" "$FAAS_DIR/prometheus/consoles" "$FAAS_DIR/prometheus/console_libraries"
 
 log "building gateway, controller, watchdog and faas-cli (${CONFIGURATION})"
 for project in gateway/Faas.Gateway.csproj controller/Faas.Controller.csproj watchdog/Faas.Watchdog.csproj cli/Faas.Cli.csproj; do
@@ -78,16 +94,42 @@ wait_healthy() {
   die "$name did not become healthy in 60s (log: $LOG_DIR/$name.log)"
 }
 
+# Optional parts: each one's settings are passed on only when it is running.
+GATEWAY_EXTRA=()
+CONTROLLER_EXTRA=()
+PROMETHEUS_URL="http://127.0.0.1:${PROMETHEUS_PORT}"
+if command -v nats-server >/dev/null 2>&1; then
+  log "starting nats-server (JetStream) on 127.0.0.1:$NATS_PORT"
+  nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$FAAS_DIR/nats" >"$LOG_DIR/nats.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break; sleep 0.1; done
+  GATEWAY_EXTRA+=(nats_url="nats://127.0.0.1:$NATS_PORT")
+fi
+if command -v prometheus >/dev/null 2>&1; then
+  GATEWAY_EXTRA+=(prometheus_url="$PROMETHEUS_URL")
+  CONTROLLER_EXTRA+=(prometheus_url="$PROMETHEUS_URL" gateway_metrics_target="127.0.0.1:$METRICS_PORT")
+fi
+
 log "starting controller on $CONTROLLER_URL (backend: process)"
 env port="$CONTROLLER_PORT" bind_address=127.0.0.1 basic_auth=true secret_mount_path="$FAAS_DIR" \
-  state_dir="$FAAS_DIR/state" watchdog_path="$(out watchdog Faas.Watchdog.dll)" \
+  state_dir="$FAAS_DIR/state" watchdog_path="$(out watchdog Faas.Watchdog.dll)" "${CONTROLLER_EXTRA[@]}" \
   dotnet "$(out controller Faas.Controller.dll)" >"$LOG_DIR/controller.log" 2>&1 &
 PIDS+=($!)
 wait_healthy "$CONTROLLER_URL" controller "${PIDS[-1]}"
 
-log "starting gateway on $GATEWAY_URL"
+if command -v prometheus >/dev/null 2>&1; then
+  # The controller wrote the scrape configuration for the gateway's metrics port.
+  log "starting prometheus on $PROMETHEUS_URL"
+  prometheus --config.file="$FAAS_DIR/state/prometheus.yml" --storage.tsdb.path="$FAAS_DIR/prometheus/data" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+    --web.console.templates="$FAAS_DIR/prometheus/consoles" --web.console.libraries="$FAAS_DIR/prometheus/console_libraries" \
+    >"$LOG_DIR/prometheus.log" 2>&1 &
+  PIDS+=($!)
+fi
+
+log "starting gateway on $GATEWAY_URL (metrics on 127.0.0.1:$METRICS_PORT)"
 env port="$GATEWAY_PORT" bind_address=127.0.0.1 functions_provider_url="$CONTROLLER_URL" \
-  basic_auth=true secret_mount_path="$FAAS_DIR" \
+  basic_auth=true secret_mount_path="$FAAS_DIR" metrics_port="$METRICS_PORT" "${GATEWAY_EXTRA[@]}" \
   dotnet "$(out gateway Faas.Gateway.dll)" >"$LOG_DIR/gateway.log" 2>&1 &
 PIDS+=($!)
 wait_healthy "$GATEWAY_URL" gateway "${PIDS[-1]}"
@@ -108,11 +150,12 @@ cat <<MSG
 
   The platform is running (process backend). Gateway: $GATEWAY_URL
   Admin user: admin, password in .faas/basic-auth-password
-  Logs: $LOG_DIR/
+  Logs: $LOG_DIR/    Metrics: http://127.0.0.1:$METRICS_PORT/metrics    Prometheus: $PROMETHEUS_URL
 
   Try:
     export PATH="$BIN_DIR:\$PATH" OPENFAAS_URL=$GATEWAY_URL
     curl -d 'ping' $GATEWAY_URL/function/echo
+    curl -i -d 'ping' -H 'X-Callback-Url: http://127.0.0.1:9999/' $GATEWAY_URL/async-function/echo
     faas-cli list
     faas-cli new greet --lang csharp && faas-cli up -f greet.yml
     curl -d 'world' $GATEWAY_URL/function/greet
