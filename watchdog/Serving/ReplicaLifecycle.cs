@@ -125,9 +125,13 @@ internal sealed class ReplicaLifecycle : IHostedLifecycleService, IDisposable
                 _logger.Initialized((long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            if (_status.TryMove(ReplicaState.Starting, ReplicaState.Ready))
+            // The lock file goes first: whoever sees the replica ready may check for it at once.
+            WriteLockFile();
+            if (!_status.TryMove(ReplicaState.Starting, ReplicaState.Ready))
             {
-                WriteLockFile();
+                // Draining began while initializing; the drain path has already removed (or will
+                // not find) the file, so take back the one just written.
+                RemoveLockFile();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -95,7 +95,16 @@ internal sealed class NatsSession : IAsyncDisposable
         Fail(null);
         await _loops.ConfigureAwait(false);
         await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            // Completing the writer flushes what is still buffered, into a socket Fail has closed.
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+            // The session is over: unsent bytes are lost, as for any dropped connection.
+        }
+
         await _stream.DisposeAsync().ConfigureAwait(false);
         _cts.Dispose();
         var lost = new NatsConnectionFailedException($"connection to {Server} was lost before the PONG arrived");
