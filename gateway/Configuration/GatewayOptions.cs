@@ -32,6 +32,9 @@ public sealed record GatewayOptions
 
     public TimeSpan ReadyWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How many calls may be held at once for one function waiting for a ready replica; more → 503.</summary>
+    public int MaxHeldRequestsPerFunction { get; init; } = 1000;
+
     /// <summary>Port of the separate <c>/metrics</c> listener (same bind address); 0 = any free port.</summary>
     public int MetricsPort { get; init; } = 8082;
 

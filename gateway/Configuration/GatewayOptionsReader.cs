@@ -21,6 +21,7 @@ public static class GatewayOptionsReader
     public const string UpstreamTimeoutKey = "upstream_timeout";
     public const string MaxRequestBodyKey = "max_request_body";
     public const string ReadyWaitTimeoutKey = "ready_wait_timeout";
+    public const string MaxHeldRequestsPerFunctionKey = "max_held_requests_per_function";
     public const string MetricsPortKey = "metrics_port";
     public const string PrometheusUrlKey = "prometheus_url";
     public const string PrometheusHostKey = "faas_prometheus_host";
@@ -31,6 +32,7 @@ public static class GatewayOptionsReader
 
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
     private const long MaxBodyLimit = 16L * 1024 * 1024 * 1024;
+    private const int MaxHeldLimit = 1_000_000;
 
     /// <summary>Returns the options or throws <see cref="GatewayOptionsException"/> listing every error.</summary>
     public static GatewayOptions Read(IConfiguration configuration)
@@ -83,6 +85,7 @@ public static class GatewayOptionsReader
 
         var upstreamTimeout = ReadDuration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, allowZero: false, errors);
         var readyWait = ReadDuration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, allowZero: true, errors);
+        var maxHeld = ReadInt(configuration, MaxHeldRequestsPerFunctionKey, defaults.MaxHeldRequestsPerFunction, 1, MaxHeldLimit, errors);
         var maxBody = ReadByteSize(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
         var metricsPort = ReadInt(configuration, MetricsPortKey, defaults.MetricsPort, 0, 65535, errors);
         if (metricsPort != 0 && metricsPort == port)
@@ -109,6 +112,7 @@ public static class GatewayOptionsReader
             UpstreamTimeout = upstreamTimeout,
             MaxRequestBody = maxBody,
             ReadyWaitTimeout = readyWait,
+            MaxHeldRequestsPerFunction = maxHeld,
             MetricsPort = metricsPort,
             PrometheusUrl = prometheusUrl,
         };

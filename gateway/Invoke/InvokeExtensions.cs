@@ -13,6 +13,7 @@ public static class InvokeExtensions
         services.TryAddSingleton<ProviderClient>();
         services.AddSingleton<FunctionLookup>();
         services.AddSingleton<ScaleFromZero>();
+        services.AddSingleton<HeldRequests>();
         services.AddSingleton<InvokeTransformer>();
         services.AddSingleton<InvokeHandler>();
         return services;

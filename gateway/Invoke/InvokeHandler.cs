@@ -20,8 +20,10 @@ namespace Faas.Gateway.Invoke;
 /// 1. Reject a declared body over <c>max_request_body</c> (413) and cap the streamed one.
 /// 2. Resolve the function in the routing table; unknown → ask the controller once (404 if it
 ///    does not know it either).
-/// 3. No ready replica → hold until the table shows one or <c>ready_wait_timeout</c> passes (503);
-///    a function scaled to zero is first poked to one replica (<see cref="ScaleFromZero"/>).
+/// 3. No ready replica → hold until the table shows one or <c>ready_wait_timeout</c> passes (504),
+///    at most <c>max_held_requests_per_function</c> calls per function (more → 503,
+///    <see cref="HeldRequests"/>); a function scaled to zero is poked to one replica once for all
+///    its held calls (<see cref="ScaleFromZero"/>).
 /// 4. Pick the ready replica with the fewest in-flight requests.
 /// 5. Add the OpenFaaS headers, cut <c>/function/{name}</c> off the path.
 /// 6. Forward with YARP (bodies streamed both ways, activity timeout = <c>upstream_timeout</c>).
@@ -32,6 +34,7 @@ public sealed partial class InvokeHandler(
     EndpointTable endpoints,
     FunctionLookup lookup,
     ScaleFromZero scaleFromZero,
+    HeldRequests held,
     IHttpForwarder forwarder,
     UpstreamHttp http,
     InvokeTransformer transformer,
@@ -169,22 +172,40 @@ public sealed partial class InvokeHandler(
             }
         }
 
-        if (route is { DesiredReplicas: 0 })
+        if (!held.TryEnter(key))
         {
-            scaleFromZero.Poke(key);
+            LogHoldQueueFull(logger, key.ToString(), held.Limit);
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+                $"function '{key.Name}' in namespace '{key.Namespace}' already has {held.Limit} calls waiting for a ready replica (max_held_requests_per_function); retry later",
+                RetryAfterSeconds).ConfigureAwait(false);
+            return null;
         }
 
-        LogHolding(logger, key.ToString(), _readyWaitText);
         var holdStart = time.GetTimestamp();
-        route = await endpoints.WaitForReadyAsync(key, options.ReadyWaitTimeout, time, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            if (route is { DesiredReplicas: 0 })
+            {
+                scaleFromZero.Poke(key);
+            }
+
+            LogHolding(logger, key.ToString(), _readyWaitText);
+            route = await endpoints.WaitForReadyAsync(key, options.ReadyWaitTimeout, time, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            held.Exit(key);
+        }
+
         if (route is not null)
         {
+            scaleFromZero.Settle(key);
             recorded.ColdStart.Observe(time.GetElapsedTime(holdStart).TotalSeconds);
         }
         else
         {
             LogNoReadyReplica(logger, key.ToString(), _readyWaitText);
-            await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable,
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status504GatewayTimeout,
                 $"function '{key.Name}' in namespace '{key.Namespace}' has no ready replica after {_readyWaitText}; retry later",
                 RetryAfterSeconds).ConfigureAwait(false);
         }
@@ -292,7 +313,7 @@ public sealed partial class InvokeHandler(
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Holding call to {Function} for up to {Timeout} until a replica is ready")]
     private static partial void LogHolding(ILogger logger, string function, string timeout);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "No ready replica of {Function} within {Timeout}; answered 503")]
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "No ready replica of {Function} within {Timeout}; answered 504")]
     private static partial void LogNoReadyReplica(ILogger logger, string function, string timeout);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not look up {Function} at the controller: {Error}")]
@@ -303,6 +324,9 @@ public sealed partial class InvokeHandler(
 
     [LoggerMessage(EventId = 207, Level = LogLevel.Debug, Message = "Client canceled the call to {Function} while it was held")]
     private static partial void LogClientCanceledWhileHeld(ILogger logger, string function);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Warning, Message = "{Function} already has {Limit} calls held waiting for a ready replica; answered 503")]
+    private static partial void LogHoldQueueFull(ILogger logger, string function, int limit);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Call to {Function} via replica {Replica} failed after the response started ({Error})")]
     private static partial void LogFailedAfterStart(ILogger logger, string function, string replica, ForwarderError error, Exception? exception);

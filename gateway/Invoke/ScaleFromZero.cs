@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Faas.Gateway.Configuration;
 using Faas.Gateway.Endpoints;
 using Faas.Gateway.Provider;
 
@@ -6,57 +7,67 @@ namespace Faas.Gateway.Invoke;
 
 /// <summary>
 /// Pokes the controller when a call arrives for a function scaled to zero: asks for one replica,
-/// at most once per function per <see cref="Cooldown"/>. The gateway only pokes; how many replicas
-/// the function should really have stays the autoscaler's decision. Held calls then wait for the
-/// endpoint stream to show the new replica.
+/// once (single flight) for all the calls held for that function. The gateway only pokes; how many
+/// replicas the function should really have stays the autoscaler's decision. Held calls then wait
+/// for the endpoint stream to show the new replica.
 /// </summary>
-public sealed partial class ScaleFromZero(ProviderClient provider, TimeProvider time, ILogger<ScaleFromZero> logger)
+/// <remarks>
+/// The ask is settled (a later call at zero may ask again) when a held call sees a ready replica,
+/// when the ask fails, or when it is older than the hold window (<c>ready_wait_timeout</c>, at
+/// least <see cref="MinRetry"/>), so a lost ask cannot leave the function at zero for good.
+/// </remarks>
+public sealed partial class ScaleFromZero(ProviderClient provider, GatewayOptions options, TimeProvider time, ILogger<ScaleFromZero> logger)
 {
-    public static readonly TimeSpan Cooldown = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MinRetry = TimeSpan.FromSeconds(2);
     private const int MaxRemembered = 10_000;
 
-    private readonly ConcurrentDictionary<FunctionKey, long> _lastPoke = new();
+    private readonly TimeSpan _retryAfter = options.ReadyWaitTimeout > MinRetry ? options.ReadyWaitTimeout : MinRetry;
+    private readonly ConcurrentDictionary<FunctionKey, long> _asked = new();
 
-    /// <summary>Starts a scale-up to one replica in the background unless one was asked for recently.</summary>
+    /// <summary>Starts a scale-up to one replica in the background unless one is already asked for.</summary>
     public void Poke(FunctionKey key)
     {
         var now = time.GetTimestamp();
-        if (_lastPoke.Count >= MaxRemembered)
+        if (_asked.Count >= MaxRemembered)
         {
-            _lastPoke.Clear();
+            _asked.Clear();
         }
 
-        // Compare-and-swap so that of several racing callers exactly one pokes.
+        // Compare-and-swap so that of several racing callers exactly one asks.
         while (true)
         {
-            if (_lastPoke.TryGetValue(key, out var last))
+            if (_asked.TryGetValue(key, out var last))
             {
-                if (time.GetElapsedTime(last, now) < Cooldown)
+                if (time.GetElapsedTime(last, now) < _retryAfter)
                 {
                     return;
                 }
 
-                if (_lastPoke.TryUpdate(key, now, last))
+                if (_asked.TryUpdate(key, now, last))
                 {
                     break;
                 }
             }
-            else if (_lastPoke.TryAdd(key, now))
+            else if (_asked.TryAdd(key, now))
             {
                 break;
             }
         }
 
-        _ = PokeAsync(key);
+        _ = PokeAsync(key, now);
     }
 
-    private async Task PokeAsync(FunctionKey key)
+    /// <summary>A held call saw a ready replica: the next time the function is at zero, ask again.</summary>
+    public void Settle(FunctionKey key) => _asked.TryRemove(key, out _);
+
+    private async Task PokeAsync(FunctionKey key, long asked)
     {
         LogScalingUp(logger, key.ToString());
         var result = await provider.ScaleAsync(key.Name, key.Namespace, 1).ConfigureAwait(false);
         if (!result.Value)
         {
             LogScaleFailed(logger, key.ToString(), result.Error ?? "");
+            _asked.TryRemove(new KeyValuePair<FunctionKey, long>(key, asked));
         }
     }
 

@@ -15,11 +15,15 @@ public sealed class Platform : IAsyncDisposable
 
     private ChildProcess? _controller;
     private ChildProcess? _gateway;
+    private ChildProcess? _prometheus;
     private int _controllerStarts;
 
-    private Platform(string workDir)
+    private Platform(string workDir, bool autoscaling)
     {
         WorkDir = workDir;
+        Autoscaling = autoscaling;
+        MetricsPort = FreePort.Next();
+        PrometheusPort = FreePort.Next();
         Password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
         ControllerPort = FreePort.Next();
         GatewayPort = FreePort.Next();
@@ -35,6 +39,16 @@ public sealed class Platform : IAsyncDisposable
     }
 
     public string WorkDir { get; }
+
+    /// <summary>Prometheus runs (scraping the gateway through the controller's generated config) and the autoscaler is on.</summary>
+    public bool Autoscaling { get; }
+
+    /// <summary>The gateway's metrics listener.</summary>
+    public int MetricsPort { get; }
+
+    public int PrometheusPort { get; }
+
+    public string PrometheusUrl => $"http://127.0.0.1:{PrometheusPort}";
 
     public string SecretsDir => Path.Combine(WorkDir, "secrets");
 
@@ -63,14 +77,23 @@ public sealed class Platform : IAsyncDisposable
 
     public ChildProcess Controller => _controller ?? throw new InvalidOperationException("controller not started");
 
-    public static async Task<Platform> StartAsync(string name)
+    /// <param name="autoscaling">
+    /// Also start a real Prometheus on <c>&lt;state_dir&gt;/prometheus.yml</c> (written by the
+    /// controller, scraping the gateway's metrics port every second) and run the autoscaler every second.
+    /// </param>
+    public static async Task<Platform> StartAsync(string name, bool autoscaling = false)
     {
         var workDir = Directory.CreateTempSubdirectory($"faas-e2e-{name}-").FullName;
-        var platform = new Platform(workDir);
+        var platform = new Platform(workDir, autoscaling);
         try
         {
             await platform.StartControllerAsync();
             await platform.StartGatewayAsync();
+            if (autoscaling)
+            {
+                await platform.StartPrometheusAsync();
+            }
+
             return platform;
         }
         catch
@@ -91,8 +114,15 @@ public sealed class Platform : IAsyncDisposable
             ["state_dir"] = StateDir,
             ["artifact_store"] = ArtifactStore,
             ["watchdog_path"] = RepoLayout.WatchdogDll,
+            ["gateway_metrics_target"] = $"127.0.0.1:{MetricsPort}",
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
+        if (Autoscaling)
+        {
+            env["prometheus_url"] = PrometheusUrl;
+            env["autoscaler_interval"] = "1s";
+        }
+
         _controllerStarts++;
         _controller = ChildProcess.Start("dotnet", [RepoLayout.ControllerDll], env, Path.Combine(WorkDir, $"controller-{_controllerStarts}.log"));
         await WaitForHealthAsync(ControllerUrl, _controller, "controller");
@@ -123,19 +153,48 @@ public sealed class Platform : IAsyncDisposable
         var env = new Dictionary<string, string>
         {
             ["port"] = GatewayPort.ToString(),
-            // Metrics listener on any free port, so a busy 8082 cannot fail the journey.
-            ["metrics_port"] = "0",
+            // Metrics listener on a free port, so a busy 8082 cannot fail the journey.
+            ["metrics_port"] = MetricsPort.ToString(),
             ["bind_address"] = "127.0.0.1",
             ["functions_provider_url"] = ControllerUrl,
             ["basic_auth"] = "true",
             ["secret_mount_path"] = SecretsDir,
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
+        if (Autoscaling)
+        {
+            env["prometheus_url"] = PrometheusUrl;
+        }
+
         _gateway = ChildProcess.Start("dotnet", [RepoLayout.GatewayDll], env, Path.Combine(WorkDir, "gateway.log"));
         await WaitForHealthAsync(GatewayUrl, _gateway, "gateway");
     }
 
-    private static async Task WaitForHealthAsync(string baseUrl, ChildProcess process, string what)
+    private async Task StartPrometheusAsync()
+    {
+        var config = Path.Combine(StateDir, "prometheus.yml");
+        if (!File.Exists(config))
+        {
+            throw new InvalidOperationException($"the controller did not write {config}:\n{Controller.ReadLog()}");
+        }
+
+        var data = Path.Combine(WorkDir, "prometheus");
+        Directory.CreateDirectory(data);
+        _prometheus = ChildProcess.Start(
+            "prometheus",
+            [
+                $"--config.file={config}",
+                $"--storage.tsdb.path={data}",
+                $"--web.listen-address=127.0.0.1:{PrometheusPort}",
+                "--log.level=warn",
+            ],
+            new Dictionary<string, string>(),
+            Path.Combine(WorkDir, "prometheus.log"),
+            data);
+        await WaitForHealthAsync(PrometheusUrl, _prometheus, "prometheus", "/-/ready");
+    }
+
+    private static async Task WaitForHealthAsync(string baseUrl, ChildProcess process, string what, string path = "/healthz")
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -148,7 +207,7 @@ public sealed class Platform : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync($"{baseUrl}/healthz");
+                using var response = await client.GetAsync(baseUrl + path);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -164,7 +223,7 @@ public sealed class Platform : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{what} did not answer /healthz within 60s:\n{process.ReadLog()}");
+        throw new TimeoutException($"{what} did not answer {path} within 60s:\n{process.ReadLog()}");
     }
 
     /// <summary>Logs the CLI in as the admin, reading the password from stdin as run.sh does.</summary>
@@ -265,6 +324,11 @@ public sealed class Platform : IAsyncDisposable
     {
         Http.Dispose();
         Admin.Dispose();
+        if (_prometheus is not null)
+        {
+            await _prometheus.DisposeAsync();
+        }
+
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();

@@ -24,6 +24,7 @@ public sealed class GatewayOptionsReaderTests
         Assert.Equal(TimeSpan.FromSeconds(60), options.UpstreamTimeout);
         Assert.Equal(64L * 1024 * 1024, options.MaxRequestBody);
         Assert.Equal(TimeSpan.FromSeconds(30), options.ReadyWaitTimeout);
+        Assert.Equal(1000, options.MaxHeldRequestsPerFunction);
     }
 
     [Theory]
@@ -55,9 +56,10 @@ public sealed class GatewayOptionsReaderTests
             ("function_namespace", "Bad_NS"),
             ("upstream_timeout", "0"),
             ("max_request_body", "-5"),
-            ("ready_wait_timeout", "soon"))));
+            ("ready_wait_timeout", "soon"),
+            ("max_held_requests_per_function", "0"))));
 
-        Assert.Equal(8, e.Errors.Count);
+        Assert.Equal(9, e.Errors.Count);
         Assert.Contains(e.Errors, m => m.StartsWith("port='70000'", StringComparison.Ordinal) && m.Contains("[0, 65535]"));
         Assert.Contains(e.Errors, m => m.StartsWith("bind_address='not-an-ip'", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.StartsWith("functions_provider_url='ftp://x'", StringComparison.Ordinal));
@@ -66,6 +68,7 @@ public sealed class GatewayOptionsReaderTests
         Assert.Contains(e.Errors, m => m.StartsWith("upstream_timeout='0'", StringComparison.Ordinal) && m.Contains("greater than 0"));
         Assert.Contains(e.Errors, m => m.StartsWith("max_request_body='-5'", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.StartsWith("ready_wait_timeout='soon'", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.StartsWith("max_held_requests_per_function='0'", StringComparison.Ordinal) && m.Contains("[1, 1000000]"));
         Assert.Contains("port='70000'", e.Message);
     }
 

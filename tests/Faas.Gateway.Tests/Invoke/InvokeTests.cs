@@ -302,7 +302,7 @@ public sealed class InvokeTests
     }
 
     [Fact]
-    public async Task Invoke_KnownFunctionWithoutReadyReplica_Returns503WithRetryAfter_AfterReadyWaitTimeout()
+    public async Task Invoke_KnownFunctionWithoutReadyReplica_Returns504WithRetryAfter_AfterReadyWaitTimeout()
     {
         await using var controller = await FakeController.StartAsync();
         controller.SetFunctions(FakeController.Function("never", "openfaas-fn"));
@@ -312,10 +312,88 @@ public sealed class InvokeTests
         var clock = Stopwatch.StartNew();
         using var response = await gateway.Client.GetAsync("/function/never");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"answered after {clock.Elapsed}");
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("no ready replica after 300ms", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Invoke_HeldQueueFull_Answers503WithRetryAfterAtOnce_AndTheHeldCallsStillGoOut()
+    {
+        await using var replica = await FakeReplica.StartAsync("full-1");
+        await using var controller = await FakeController.StartAsync();
+        controller.SetFunctions(FakeController.Function("full", "openfaas-fn"));
+        await using var gateway = await GatewayHost.StartAsync(controller.Url, new Dictionary<string, string?>
+        {
+            ["ready_wait_timeout"] = "20s",
+            ["max_held_requests_per_function"] = "2",
+        });
+        await gateway.WaitForReadyAsync("full", 0);
+        var held = gateway.App.Services.GetRequiredService<Faas.Gateway.Invoke.HeldRequests>();
+        var key = new Faas.Gateway.Endpoints.FunctionKey("full", "openfaas-fn");
+
+        var calls = Enumerable.Range(0, 2).Select(_ => gateway.Client.GetAsync("/function/full")).ToArray();
+        await WaitUntilAsync(() => held.Count(key) == 2);
+
+        var clock = Stopwatch.StartNew();
+        using (var rejected = await gateway.Client.GetAsync("/function/full"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, rejected.StatusCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"answered after {clock.Elapsed}");
+            Assert.NotNull(rejected.Headers.RetryAfter);
+            Assert.Equal("gateway", Assert.Single(rejected.Headers.GetValues("X-OpenFaaS-Internal")));
+            Assert.Contains("already has 2 calls waiting for a ready replica (max_held_requests_per_function)", await rejected.Content.ReadAsStringAsync());
+        }
+
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+        controller.SetFunctions(FakeController.Function("full", replica));
+        foreach (var call in calls)
+        {
+            using var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("full-1", (await EchoAsync(response)).Replica);
+        }
+
+        Assert.Equal(0, held.Count(key));
+    }
+
+    [Fact]
+    public async Task Invoke_FunctionScaledToZero_AsksTheControllerOnce_ForEveryCallHeldMeanwhile()
+    {
+        await using var replica = await FakeReplica.StartAsync("once-1");
+        await using var controller = await FakeController.StartAsync();
+        controller.SetFunctions(FakeController.ScaledToZero("once"));
+        await using var gateway = await GatewayHost.StartAsync(controller.Url, new Dictionary<string, string?> { ["ready_wait_timeout"] = "20s" });
+        await gateway.WaitForReadyAsync("once", 0);
+
+        // Calls keep arriving for longer than the old 2 s poke cooldown: still a single ask.
+        var calls = new List<Task<HttpResponseMessage>>();
+        for (var wave = 0; wave < 3; wave++)
+        {
+            calls.AddRange(Enumerable.Range(0, 5).Select(_ => gateway.Client.GetAsync("/function/once")));
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+        }
+
+        Assert.Single(controller.Calls, c => c.Method == "POST");
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+
+        controller.SetFunctions(FakeController.Function("once", replica));
+        foreach (var call in calls)
+        {
+            using var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("once-1", (await EchoAsync(response)).Replica);
+        }
+
+        // Back at zero later: a new call asks again.
+        controller.SetFunctions(FakeController.ScaledToZero("once"));
+        await gateway.WaitForReadyAsync("once", 0);
+        var again = gateway.Client.GetAsync("/function/once");
+        await WaitUntilAsync(() => controller.Calls.Count(c => c.Method == "POST") == 2);
+        controller.SetFunctions(FakeController.Function("once", replica));
+        using (var response = await again.WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal("once-1", (await EchoAsync(response)).Replica);
+        }
     }
 
     [Fact]
