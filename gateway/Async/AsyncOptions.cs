@@ -1,6 +1,6 @@
 using System.Globalization;
 using Faas.Contracts.Time;
-using Faas.Contracts.Units;
+using Faas.Gateway.Configuration;
 
 namespace Faas.Gateway.Async;
 
@@ -89,8 +89,8 @@ public static class AsyncOptionsReader
         var d = new AsyncOptions();
 
         string? natsUrl = null;
-        var urlText = Value(configuration, NatsUrlKey);
-        var address = Value(configuration, NatsAddressKey);
+        var urlText = ConfigValues.Value(configuration, NatsUrlKey);
+        var address = ConfigValues.Value(configuration, NatsAddressKey);
         if (urlText is not null)
         {
             if (Uri.TryCreate(urlText, UriKind.Absolute, out var uri) && uri.Scheme == "nats" && uri.Port > 0)
@@ -104,27 +104,27 @@ public static class AsyncOptionsReader
         }
         else if (address is not null)
         {
-            var port = ReadInt(configuration, NatsPortKey, 4222, 1, 65535, errors);
+            var port = ConfigValues.Int(configuration, NatsPortKey, 4222, 1, 65535, errors);
             natsUrl = $"nats://{address}:{port.ToString(CultureInfo.InvariantCulture)}";
         }
 
         var stream = ReadName(configuration, StreamKey, d.Stream, errors);
         var consumer = ReadName(configuration, ConsumerKey, d.Consumer, errors);
-        var ackWait = ReadDuration(configuration, AckWaitKey, d.AckWait, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), errors);
-        var queueWorker = ReadBool(configuration, QueueWorkerKey, d.QueueWorker, errors);
-        var maxInflight = ReadInt(configuration, MaxInflightKey, d.MaxInflight, 1, 10_000, errors);
-        var perFunction = ReadInt(configuration, MaxInflightPerFunctionKey, d.MaxInflightPerFunction, 1, 10_000, errors);
-        var maxBody = ReadSize(configuration, MaxAsyncBodyKey, d.MaxAsyncBody, 0, MaxBodyLimit, errors);
-        var attempts = ReadInt(configuration, MaxRetryAttemptsKey, d.Retry.MaxAttempts, 1, 100, errors);
-        var initialWait = ReadDuration(configuration, InitialRetryWaitKey, d.Retry.InitialWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
-        var maxWait = ReadDuration(configuration, MaxRetryWaitKey, d.Retry.MaxWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
+        var ackWait = ConfigValues.Duration(configuration, AckWaitKey, d.AckWait, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), errors);
+        var queueWorker = ConfigValues.Bool(configuration, QueueWorkerKey, d.QueueWorker, errors);
+        var maxInflight = ConfigValues.Int(configuration, MaxInflightKey, d.MaxInflight, 1, 10_000, errors);
+        var perFunction = ConfigValues.Int(configuration, MaxInflightPerFunctionKey, d.MaxInflightPerFunction, 1, 10_000, errors);
+        var maxBody = ConfigValues.Size(configuration, MaxAsyncBodyKey, d.MaxAsyncBody, 0, MaxBodyLimit, "1Mi", errors);
+        var attempts = ConfigValues.Int(configuration, MaxRetryAttemptsKey, d.Retry.MaxAttempts, 1, 100, errors);
+        var initialWait = ConfigValues.Duration(configuration, InitialRetryWaitKey, d.Retry.InitialWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
+        var maxWait = ConfigValues.Duration(configuration, MaxRetryWaitKey, d.Retry.MaxWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
         if (maxWait < initialWait)
         {
             errors.Add($"{MaxRetryWaitKey}={GoDuration.Format(maxWait)} is less than {InitialRetryWaitKey}={GoDuration.Format(initialWait)}");
         }
 
         var codes = d.Retry.Codes;
-        var codesText = Value(configuration, RetryHttpCodesKey);
+        var codesText = ConfigValues.Value(configuration, RetryHttpCodesKey);
         if (codesText is not null)
         {
             if (RetryPolicy.TryParseCodes(codesText, out var parsed))
@@ -137,10 +137,10 @@ public static class AsyncOptionsReader
             }
         }
 
-        var ttl = ReadDuration(configuration, CallStatusTtlKey, d.CallStatusTtl, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365), errors);
+        var ttl = ConfigValues.Duration(configuration, CallStatusTtlKey, d.CallStatusTtl, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365), errors);
 
         Uri? gatewayUrl = null;
-        var gatewayText = Value(configuration, GatewayUrlKey);
+        var gatewayText = ConfigValues.Value(configuration, GatewayUrlKey);
         if (gatewayText is not null
             && (!Uri.TryCreate(gatewayText, UriKind.Absolute, out gatewayUrl) || (gatewayUrl.Scheme != Uri.UriSchemeHttp && gatewayUrl.Scheme != Uri.UriSchemeHttps)))
         {
@@ -148,7 +148,7 @@ public static class AsyncOptionsReader
             gatewayUrl = null;
         }
 
-        var role = Value(configuration, RoleKey) ?? GatewayRole;
+        var role = ConfigValues.Value(configuration, RoleKey) ?? GatewayRole;
         if (role is not (GatewayRole or QueueWorkerRole))
         {
             errors.Add($"{RoleKey}='{role}' is not a role; use {GatewayRole} or {QueueWorkerRole}");
@@ -181,15 +181,10 @@ public static class AsyncOptionsReader
         };
     }
 
-    private static string? Value(IConfiguration configuration, string key)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
 
     private static string ReadName(IConfiguration configuration, string key, string fallback, List<string> errors)
     {
-        var text = Value(configuration, key);
+        var text = ConfigValues.Value(configuration, key);
         if (text is null)
         {
             return fallback;
@@ -204,76 +199,7 @@ public static class AsyncOptionsReader
         return fallback;
     }
 
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
 
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
 
-        errors.Add($"{key}='{text}' is not an integer in [{min}, {max}]");
-        return fallback;
-    }
 
-    private static long ReadSize(IConfiguration configuration, string key, long fallback, long min, long max, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (ByteSize.TryParse(text, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key}='{text}' is not a size in [{min}, {max}] bytes: give bytes or a Ki, Mi or Gi suffix (1Mi)");
-        return fallback;
-    }
-
-    private static bool ReadBool(IConfiguration configuration, string key, bool fallback, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        if (text is "1" or "0")
-        {
-            return text == "1";
-        }
-
-        errors.Add($"{key}='{text}' is not a boolean; use true or false");
-        return fallback;
-    }
-
-    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan fallback, TimeSpan min, TimeSpan max, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (GoDuration.TryParse(text, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key}='{text}' is not a duration in [{GoDuration.Format(min)}, {GoDuration.Format(max)}]; use seconds (60) or a Go duration (1m30s, 500ms)");
-        return fallback;
-    }
 }

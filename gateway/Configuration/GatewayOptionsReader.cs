@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using Faas.Contracts.Naming;
-using Faas.Contracts.Time;
-using Faas.Contracts.Units;
 
 namespace Faas.Gateway.Configuration;
 
@@ -48,16 +45,16 @@ public static class GatewayOptionsReader
     {
         var defaults = new GatewayOptions { FunctionsProviderUrl = new Uri("http://127.0.0.1:8081") };
 
-        var port = ReadInt(configuration, PortKey, defaults.Port, 0, 65535, errors);
+        var port = ConfigValues.Int(configuration, PortKey, defaults.Port, 0, 65535, errors);
 
-        var bind = Value(configuration, BindAddressKey) ?? defaults.BindAddress;
+        var bind = ConfigValues.Value(configuration, BindAddressKey) ?? defaults.BindAddress;
         if (!bind.Equals("localhost", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(bind, out _))
         {
             errors.Add($"{BindAddressKey}='{bind}' is not an IP address; use an IPv4/IPv6 address such as 127.0.0.1 or 0.0.0.0, or 'localhost'");
         }
 
         Uri? providerUrl = null;
-        var providerText = Value(configuration, FunctionsProviderUrlKey);
+        var providerText = ConfigValues.Value(configuration, FunctionsProviderUrlKey);
         if (providerText is null)
         {
             errors.Add($"{FunctionsProviderUrlKey} is required: the controller's base URL, e.g. http://127.0.0.1:8081");
@@ -69,25 +66,25 @@ public static class GatewayOptionsReader
             providerUrl = null;
         }
 
-        var basicAuth = ReadBool(configuration, BasicAuthKey, defaults.BasicAuth, errors);
-        var secretPath = Value(configuration, SecretMountPathKey) ?? defaults.SecretMountPath;
+        var basicAuth = ConfigValues.Bool(configuration, BasicAuthKey, defaults.BasicAuth, errors);
+        var secretPath = ConfigValues.Value(configuration, SecretMountPathKey) ?? defaults.SecretMountPath;
         BasicAuthCredentials? credentials = null;
         if (basicAuth)
         {
             credentials = ReadCredentials(secretPath, errors);
         }
 
-        var ns = Value(configuration, FunctionNamespaceKey) ?? defaults.FunctionNamespace;
+        var ns = ConfigValues.Value(configuration, FunctionNamespaceKey) ?? defaults.FunctionNamespace;
         if (FunctionNames.Validate(ns, "namespace") is { } nsError)
         {
             errors.Add($"{FunctionNamespaceKey}='{ns}': {nsError}");
         }
 
-        var upstreamTimeout = ReadDuration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, allowZero: false, errors);
-        var readyWait = ReadDuration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, allowZero: true, errors);
-        var maxHeld = ReadInt(configuration, MaxHeldRequestsPerFunctionKey, defaults.MaxHeldRequestsPerFunction, 1, MaxHeldLimit, errors);
-        var maxBody = ReadByteSize(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, errors);
-        var metricsPort = ReadInt(configuration, MetricsPortKey, defaults.MetricsPort, 0, 65535, errors);
+        var upstreamTimeout = ConfigValues.Duration(configuration, UpstreamTimeoutKey, defaults.UpstreamTimeout, TimeSpan.Zero, MaxTimeout, errors, minExclusive: true);
+        var readyWait = ConfigValues.Duration(configuration, ReadyWaitTimeoutKey, defaults.ReadyWaitTimeout, TimeSpan.Zero, MaxTimeout, errors, minExclusive: false);
+        var maxHeld = ConfigValues.Int(configuration, MaxHeldRequestsPerFunctionKey, defaults.MaxHeldRequestsPerFunction, 1, MaxHeldLimit, errors);
+        var maxBody = ConfigValues.Size(configuration, MaxRequestBodyKey, defaults.MaxRequestBody, 1, MaxBodyLimit, "64Mi", errors);
+        var metricsPort = ConfigValues.Int(configuration, MetricsPortKey, defaults.MetricsPort, 0, 65535, errors);
         if (metricsPort != 0 && metricsPort == port)
         {
             errors.Add($"{MetricsPortKey}='{metricsPort}' is the same as {PortKey}; the metrics listener needs its own port");
@@ -121,7 +118,7 @@ public static class GatewayOptionsReader
     /// <summary><c>prometheus_url</c>, else <c>faas_prometheus_host</c> + <c>faas_prometheus_port</c> (9090) as OpenFaaS; null when neither is set.</summary>
     private static Uri? ReadPrometheusUrl(IConfiguration configuration, List<string> errors)
     {
-        if (Value(configuration, PrometheusUrlKey) is { } text)
+        if (ConfigValues.Value(configuration, PrometheusUrlKey) is { } text)
         {
             if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
             {
@@ -132,12 +129,12 @@ public static class GatewayOptionsReader
             return null;
         }
 
-        if (Value(configuration, PrometheusHostKey) is not { } host)
+        if (ConfigValues.Value(configuration, PrometheusHostKey) is not { } host)
         {
             return null;
         }
 
-        var prometheusPort = ReadInt(configuration, PrometheusPortKey, 9090, 1, 65535, errors);
+        var prometheusPort = ConfigValues.Int(configuration, PrometheusPortKey, 9090, 1, 65535, errors);
         if (Uri.TryCreate($"http://{host}:{prometheusPort}/", UriKind.Absolute, out var hostUrl))
         {
             return hostUrl;
@@ -147,92 +144,10 @@ public static class GatewayOptionsReader
         return null;
     }
 
-    private static string? Value(IConfiguration configuration, string key)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-    }
 
-    private static int ReadInt(IConfiguration configuration, string key, int fallback, int min, int max, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
 
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
 
-        errors.Add($"{key}='{text}' is not an integer in [{min}, {max}]");
-        return fallback;
-    }
 
-    private static long ReadByteSize(IConfiguration configuration, string key, long fallback, long min, long max, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (ByteSize.TryParse(text, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        errors.Add($"{key}='{text}' is not a size in [{min}, {max}] bytes: give bytes or a Ki, Mi or Gi suffix (64Mi)");
-        return fallback;
-    }
-
-    private static bool ReadBool(IConfiguration configuration, string key, bool fallback, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        // OpenFaaS components also accept 1/0.
-        if (text is "1" or "0")
-        {
-            return text == "1";
-        }
-
-        errors.Add($"{key}='{text}' is not a boolean; use true or false");
-        return fallback;
-    }
-
-    private static TimeSpan ReadDuration(IConfiguration configuration, string key, TimeSpan fallback, bool allowZero, List<string> errors)
-    {
-        var text = Value(configuration, key);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        var min = allowZero ? "0" : "greater than 0";
-        if (!GoDuration.TryParse(text, out var value))
-        {
-            errors.Add($"{key}='{text}' is not a duration; use seconds (60) or a Go duration (1m30s, 500ms), {min} and at most 24h");
-            return fallback;
-        }
-
-        if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero) || value > MaxTimeout)
-        {
-            errors.Add($"{key}='{text}' is out of range; it must be {min} and at most 24h");
-            return fallback;
-        }
-
-        return value;
-    }
 
     private static BasicAuthCredentials? ReadCredentials(string secretPath, List<string> errors)
     {
