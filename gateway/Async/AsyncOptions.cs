@@ -29,7 +29,9 @@ public sealed record AsyncOptions
 
     public int MaxInflightPerFunction { get; init; } = 4;
 
-    public long MaxAsyncBody { get; init; } = 1024 * 1024;
+    // 960Ki: nats-server's default max_payload (1 MiB) less the 64 KiB kept for the call's headers,
+    // so the default fits a default server without being lowered at start-up.
+    public long MaxAsyncBody { get; init; } = 960 * 1024;
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
@@ -114,7 +116,7 @@ public static class AsyncOptionsReader
         var queueWorker = ConfigValues.Bool(configuration, QueueWorkerKey, d.QueueWorker, errors);
         var maxInflight = ConfigValues.Int(configuration, MaxInflightKey, d.MaxInflight, 1, 10_000, errors);
         var perFunction = ConfigValues.Int(configuration, MaxInflightPerFunctionKey, d.MaxInflightPerFunction, 1, 10_000, errors);
-        var maxBody = ConfigValues.Size(configuration, MaxAsyncBodyKey, d.MaxAsyncBody, 0, MaxBodyLimit, "1Mi", errors);
+        var maxBody = ConfigValues.Size(configuration, MaxAsyncBodyKey, d.MaxAsyncBody, 0, MaxBodyLimit, "960Ki", errors);
         var attempts = ConfigValues.Int(configuration, MaxRetryAttemptsKey, d.Retry.MaxAttempts, 1, 100, errors);
         var initialWait = ConfigValues.Duration(configuration, InitialRetryWaitKey, d.Retry.InitialWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
         var maxWait = ConfigValues.Duration(configuration, MaxRetryWaitKey, d.Retry.MaxWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
