@@ -25,7 +25,11 @@ for pkg in "${APT_PACKAGES[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    echo "test.sh: could not install ${missing[*]} with apt-get (run as root with Debian's archives reachable)" >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+  fi
 fi
 
 log "building (${CONFIGURATION})"
