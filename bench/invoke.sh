@@ -5,78 +5,27 @@
 #   (one connection, so the added hop is visible without queueing).
 # Usage: bench/invoke.sh   (DURATION=15s CONNECTIONS=64 THREADS=2 ROUNDS=3 to change the load)
 set -euo pipefail
-trap 'echo "bench: failed at line $LINENO" >&2' ERR
-cd "$(dirname "$0")/.."
-ROOT="$(pwd)"
-CONFIGURATION=Release
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init invoke
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-3}"
 
-log() { printf '==> %s\n' "$*" >&2; }
-
-missing=()
-for tool in wrk nginx curl; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+need_tools wrk nginx curl
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-log "building (Release)"
-for project in gateway/Faas.Gateway.csproj controller/Faas.Controller.csproj watchdog/Faas.Watchdog.csproj cli/Faas.Cli.csproj; do
-  dotnet build "$project" -c "$CONFIGURATION" -nologo -v quiet >/dev/null
-done
-out() { echo "$ROOT/$1/bin/$CONFIGURATION/net10.0/$2"; }
-
-WORK=$(mktemp -d /tmp/faas-bench-invoke.XXXXXX)
-PIDS=()
-cleanup() {
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
-  shuf -i 20000-60000 -n 1; }
-CONTROLLER_PORT=$(free_port); GATEWAY_PORT=$(free_port); NGINX_PORT=$(free_port)
-mkdir -p "$WORK/state" "$WORK/artifacts" "$WORK/secrets"
-
-wait_url() {
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
-  echo "bench: $1 did not answer" >&2; return 1
-}
+build_platform
+NGINX_PORT=$(free_port)
 
 log "starting controller and gateway"
-env port="$CONTROLLER_PORT" bind_address=127.0.0.1 state_dir="$WORK/state" artifact_store="$WORK/artifacts" \
-  watchdog_path="$(out watchdog Faas.Watchdog.dll)" \
-  dotnet "$(out controller Faas.Controller.dll)" >"$WORK/controller.log" 2>&1 &
-PIDS+=($!)
-wait_url "http://127.0.0.1:$CONTROLLER_PORT/healthz"
-# GATEWAY_ENV="K=V ..." passes extra settings to the gateway only (runtime knobs for experiments).
-# shellcheck disable=SC2086
-env port="$GATEWAY_PORT" bind_address=127.0.0.1 functions_provider_url="http://127.0.0.1:$CONTROLLER_PORT" ${GATEWAY_ENV:-} \
-  dotnet "$(out gateway Faas.Gateway.dll)" >"$WORK/gateway.log" 2>&1 &
-PIDS+=($!)
-wait_url "http://127.0.0.1:$GATEWAY_PORT/healthz"
-
-log "deploying echo"
-(cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" OPENFAAS_CONFIG="$WORK/openfaas" \
-  dotnet "$(out cli faas-cli.dll)" up -f stack.yml --gateway "http://127.0.0.1:$GATEWAY_PORT") >"$WORK/deploy.log" 2>&1 ||
-  { cat "$WORK/deploy.log" >&2; exit 1; }
-for _ in $(seq 1 300); do
-  [ "$(curl -s -d ping "http://127.0.0.1:$GATEWAY_PORT/function/echo")" = "ping" ] && break
-  sleep 0.2
-done
+start_controller
+start_gateway gateway
+deploy_echo
 
 # The replica's own address, from the controller's endpoint stream.
 # The stream never ends: curl is cut off by --max-time or by head, hence the "|| true".
-REPLICA=$({ curl -sN --max-time 2 "http://127.0.0.1:$CONTROLLER_PORT/system/endpoints" 2>/dev/null || true; } | head -n 1 |
+REPLICA=$({ curl -sN --max-time 2 "$CONTROLLER_URL/system/endpoints" 2>/dev/null || true; } | head -n 1 |
   grep -o '"url":"[^"]*"' | head -n 1 | cut -d'"' -f4)
 [ -n "$REPLICA" ] || { echo "bench: no ready replica in the endpoint stream" >&2; exit 1; }
 
@@ -126,7 +75,7 @@ to_ms() {
 
 declare -A URLS=(
   [watchdog]="$REPLICA/"
-  [gateway]="http://127.0.0.1:$GATEWAY_PORT/function/echo"
+  [gateway]="$GATEWAY_URL/function/echo"
   [nginx]="http://127.0.0.1:$NGINX_PORT/"
 )
 TARGETS=(watchdog gateway nginx)

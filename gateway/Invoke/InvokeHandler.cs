@@ -78,7 +78,12 @@ public sealed partial class InvokeHandler(
         finally
         {
             recorded.InFlight.Dec();
-            if (context.Response.HasStarted || !context.RequestAborted.IsCancellationRequested)
+            if (context.Response.StatusCode == StatusCodes.Status404NotFound && !endpoints.Current.TryGet(key, out _))
+            {
+                // The gateway's own "no such function": no series for names callers make up.
+                metrics.Forget(key);
+            }
+            else if (context.Response.HasStarted || !context.RequestAborted.IsCancellationRequested)
             {
                 recorded.Completed(context.Response.StatusCode, time.GetElapsedTime(started));
             }

@@ -57,9 +57,39 @@ public sealed class GatewayMetrics
     public FunctionMetrics For(FunctionKey key) =>
         _functions.TryGetValue(key, out var found) ? found : _functions.GetOrAdd(key, k => new FunctionMetrics(this, k.ToString()));
 
+    /// <summary>
+    /// Drops every series of <paramref name="key"/>: for names the gateway answered 404 for (callers
+    /// choose those names, so keeping them would grow without bound) and for removed functions.
+    /// </summary>
+    public void Forget(FunctionKey key)
+    {
+        if (!_functions.TryRemove(key, out var function))
+        {
+            return;
+        }
+
+        Started.RemoveLabelled(function.Qualified);
+        InFlight.RemoveLabelled(function.Qualified);
+        ColdStart.RemoveLabelled(function.Qualified);
+        foreach (var code in function.Codes)
+        {
+            Invocations.RemoveLabelled(function.Qualified, code);
+            Duration.RemoveLabelled(function.Qualified, code);
+        }
+    }
+
     /// <summary>Sets the replica gauges from <paramref name="table"/> (called before every scrape).</summary>
     public void RefreshReplicaGauges(RoutingTable table)
     {
+        // Series of functions that are no longer deployed go with them.
+        foreach (var key in _functions.Keys)
+        {
+            if (!table.TryGet(key, out _))
+            {
+                Forget(key);
+            }
+        }
+
         ServiceCount.RemoveAllLabelled();
         ServiceReadyCount.RemoveAllLabelled();
         foreach (var route in table.Routes.Values)
@@ -92,6 +122,10 @@ public sealed class FunctionMetrics
     public Gauge.Child InFlight { get; }
 
     public Histogram.Child ColdStart { get; }
+
+    /// <summary>The status codes recorded so far, as label values.</summary>
+    internal IEnumerable<string> Codes =>
+        _byCode.Keys.Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Counts a finished call with the status written and its duration.</summary>
     public void Completed(int statusCode, TimeSpan duration)

@@ -1,0 +1,110 @@
+# Shared by the bench/*.sh scripts (sourced, not run): tools, build, a temporary work folder
+# whose processes are always stopped, and the controller + gateway + echo set-up on free
+# loopback ports. Each script sets `set -euo pipefail` and calls bench_init first.
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# bench_init NAME: ROOT, CONFIGURATION, WORK (removed on exit, KEEP_LOGS=dir keeps its *.log).
+bench_init() {
+  trap 'echo "bench: failed at line $LINENO" >&2' ERR
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  ROOT="$(pwd)"
+  CONFIGURATION=Release
+  WORK=$(mktemp -d "/tmp/faas-bench-$1.XXXXXX")
+  PIDS=()
+  mkdir -p "$WORK/state" "$WORK/artifacts"
+  trap bench_cleanup EXIT
+}
+
+# need_tools COMMAND[:PACKAGE] ...: installs the Debian packages of the missing commands.
+need_tools() {
+  local missing=() tool
+  for tool in "$@"; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# build_platform [EXTRA_PROJECT ...]: Release builds of the deployables (and extra projects).
+build_platform() {
+  log "building (Release)"
+  local project
+  for project in gateway/Faas.Gateway.csproj controller/Faas.Controller.csproj watchdog/Faas.Watchdog.csproj cli/Faas.Cli.csproj "$@"; do
+    dotnet build "$project" -c "$CONFIGURATION" -nologo -v quiet >/dev/null
+  done
+}
+
+out() { echo "$ROOT/$1/bin/$CONFIGURATION/net10.0/$2"; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null ||
+    shuf -i 20000-60000 -n 1
+}
+
+wait_url() {
+  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "bench: $1 did not answer" >&2
+  return 1
+}
+
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+bench_cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+  if [ -n "${KEEP_LOGS:-}" ]; then
+    mkdir -p "$KEEP_LOGS" && cp "$WORK"/*.log "$KEEP_LOGS"/ 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+
+# start_controller [KEY=VALUE ...]: the controller (process backend) on a free port; sets
+# CONTROLLER_PORT, CONTROLLER_URL and CONTROLLER_PID.
+start_controller() {
+  CONTROLLER_PORT=$(free_port)
+  CONTROLLER_URL="http://127.0.0.1:$CONTROLLER_PORT"
+  env port="$CONTROLLER_PORT" bind_address=127.0.0.1 state_dir="$WORK/state" artifact_store="$WORK/artifacts" \
+    watchdog_path="$(out watchdog Faas.Watchdog.dll)" "$@" \
+    dotnet "$(out controller Faas.Controller.dll)" >"$WORK/controller.log" 2>&1 &
+  CONTROLLER_PID=$!
+  PIDS+=("$CONTROLLER_PID")
+  wait_url "$CONTROLLER_URL/healthz"
+}
+
+# start_gateway LOG_NAME [KEY=VALUE ...]: a gateway in front of the controller, metrics on a free
+# port; GATEWAY_ENV="K=V ..." adds settings (runtime knobs for experiments). Sets GATEWAY_PORT,
+# GATEWAY_URL and GATEWAY_PID.
+start_gateway() {
+  local name=$1
+  shift
+  GATEWAY_PORT=$(free_port)
+  GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
+  # shellcheck disable=SC2086
+  env port="$GATEWAY_PORT" metrics_port="$(free_port)" bind_address=127.0.0.1 functions_provider_url="$CONTROLLER_URL" \
+    "$@" ${GATEWAY_ENV:-} \
+    dotnet "$(out gateway Faas.Gateway.dll)" >"$WORK/$name.log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=("$GATEWAY_PID")
+  wait_url "$GATEWAY_URL/healthz"
+}
+
+# deploy_echo: builds and deploys samples/echo with the real faas-cli, waits until it answers.
+deploy_echo() {
+  log "deploying echo"
+  (cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" OPENFAAS_CONFIG="$WORK/openfaas" \
+    dotnet "$(out cli faas-cli.dll)" up -f stack.yml --gateway "$GATEWAY_URL") >"$WORK/deploy.log" 2>&1 ||
+    { cat "$WORK/deploy.log" >&2; return 1; }
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -d ping "$GATEWAY_URL/function/echo")" = "ping" ] && return 0
+    sleep 0.2
+  done
+  echo "bench: echo did not answer" >&2
+  return 1
+}
