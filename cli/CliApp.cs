@@ -26,6 +26,11 @@ public static class CliApp
             new LoginCommand(context),
             new LogoutCommand(context),
             new VersionCommand(context),
+            new ReadyCommand(context),
+            new GenerateCommand(context),
+            new TemplateCommand(context),
+            new StoreCommand(context),
+            new CompletionCommand(context),
         };
         return root;
     }

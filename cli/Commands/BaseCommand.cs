@@ -50,7 +50,7 @@ public abstract class BaseCommand : Command
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return 130; // interrupted (Ctrl+C), as shells report SIGINT
+            return ExitCodes.Interrupted; // as shells report SIGINT
         }
         finally
         {
@@ -95,11 +95,11 @@ public abstract class BaseCommand : Command
         return result;
     }
 
-    /// <summary>The gateway from the flag, OPENFAAS_URL or the stack file (if one is present), else the default.</summary>
+    /// <summary>The gateway from the flag, the stack file (if one is present), OPENFAAS_URL, else the default (<see cref="GatewayUrl.Resolve"/>).</summary>
     protected string ResolveGateway(ParseResult parseResult, string? stackGateway = null, bool readStack = true)
     {
         var flag = parseResult.GetValue(CommonOptions.Gateway);
-        if (stackGateway is null && readStack && string.IsNullOrWhiteSpace(flag) && Context.Env(GatewayUrl.EnvironmentVariable) is null)
+        if (stackGateway is null && readStack && (string.IsNullOrWhiteSpace(flag) || GatewayUrl.Normalize(flag) == GatewayUrl.Default))
         {
             stackGateway = StackLoader.TryReadGateway(parseResult.GetValue(CommonOptions.Yaml), Context.CurrentDirectory, Context.GetEnvironmentVariable, parseResult.GetValue(CommonOptions.Envsubst));
         }

@@ -7,7 +7,7 @@ public static class CommonOptions
 {
     public static readonly Option<string?> Gateway = new("--gateway", "-g")
     {
-        Description = "Gateway URL starting with http(s):// (default: $OPENFAAS_URL, the stack file's provider.gateway, http://127.0.0.1:8080)",
+        Description = "Gateway URL starting with http(s):// (default: the stack file's provider.gateway, then $OPENFAAS_URL, then http://127.0.0.1:8080)",
     };
 
     public static readonly Option<string?> Token = new("--token", "-k")

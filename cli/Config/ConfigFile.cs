@@ -68,7 +68,19 @@ public sealed class ConfigFile
     public void Save(string path)
     {
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
+        if (!Directory.Exists(directory))
+        {
+            // Owner-only folder for a credentials file, as faas-cli creates it (0700).
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
         var temp = path + ".tmp";
         File.WriteAllText(temp, Serializer.Serialize(this), new UTF8Encoding(false));
         if (!OperatingSystem.IsWindows())

@@ -6,12 +6,16 @@ public static class GatewayUrl
     public const string Default = "http://127.0.0.1:8080";
     public const string EnvironmentVariable = "OPENFAAS_URL";
 
-    /// <summary><c>--gateway</c> flag, else <c>OPENFAAS_URL</c>, else the stack file's provider.gateway, else the default.</summary>
+    /// <summary>
+    /// faas-cli's order: the <c>--gateway</c> flag, else the stack file's <c>provider.gateway</c>, else
+    /// <c>OPENFAAS_URL</c>, else the default. A flag or stack value equal to the default counts as
+    /// unset (faas-cli cannot tell it from the flag's default), so <c>OPENFAAS_URL</c> still applies.
+    /// </summary>
     public static string Resolve(string? flag, CliContext context, string? stackGateway)
     {
-        var chosen = !string.IsNullOrWhiteSpace(flag) ? flag
+        var chosen = IsSet(flag) ? flag!
+            : IsSet(stackGateway) ? stackGateway!
             : context.Env(EnvironmentVariable) is { } env ? env
-            : !string.IsNullOrWhiteSpace(stackGateway) ? stackGateway
             : Default;
         return Normalize(chosen);
     }
@@ -27,4 +31,7 @@ public static class GatewayUrl
 
         return value;
     }
+
+    private static bool IsSet(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && Normalize(value) != Default;
 }

@@ -123,18 +123,20 @@ public class DeployCommandTests
     }
 
     [Fact]
-    public async Task Deploy_GatewayComesFromOpenFaaSUrlBeforeTheStackFile()
+    public async Task Deploy_GatewayComesFromTheStackFileBeforeOpenFaaSUrl_AsFaasCli()
     {
         using var runner = new CliRunner();
-        runner.Write("stack.yml", Stack.Replace("http://127.0.0.1:8080", "http://from-stack:8080"));
+        runner.Write("stack.yml", Stack);
+        runner.Environment["OPENFAAS_URL"] = "from-env:7000";
         runner.Gateway.On("PUT", "/system/functions", HttpStatusCode.Accepted);
 
-        Assert.Equal(0, (await runner.RunAsync("deploy")).ExitCode);
-        Assert.Equal("http://from-stack:8080", runner.Gateway.Requests[^1].Authority);
-
-        runner.Environment["OPENFAAS_URL"] = "from-env:7000";
+        // The stack file names the default gateway: that counts as unset, so OPENFAAS_URL applies.
         Assert.Equal(0, (await runner.RunAsync("deploy")).ExitCode);
         Assert.Equal("http://from-env:7000", runner.Gateway.Requests[^1].Authority);
+
+        runner.Write("stack.yml", Stack.Replace("http://127.0.0.1:8080", "http://from-stack:8080"));
+        Assert.Equal(0, (await runner.RunAsync("deploy")).ExitCode);
+        Assert.Equal("http://from-stack:8080", runner.Gateway.Requests[^1].Authority);
 
         Assert.Equal(0, (await runner.RunAsync("deploy", "--gateway", "http://from-flag:1")).ExitCode);
         Assert.Equal("http://from-flag:1", runner.Gateway.Requests[^1].Authority);

@@ -12,7 +12,7 @@ public class GatewayUrlTests
         Assert.Equal(expected, GatewayUrl.Normalize(input));
 
     [Fact]
-    public void Resolve_FlagThenEnvironmentThenStackThenDefault()
+    public void Resolve_FlagThenStackThenEnvironmentThenDefault_AsFaasCli()
     {
         var env = new Dictionary<string, string>();
         var context = new CliContext { Out = TextWriter.Null, Err = TextWriter.Null, GetEnvironmentVariable = n => env.GetValueOrDefault(n) };
@@ -20,7 +20,17 @@ public class GatewayUrlTests
         Assert.Equal(GatewayUrl.Default, GatewayUrl.Resolve(null, context, null));
         Assert.Equal("http://stack:1", GatewayUrl.Resolve(null, context, "http://stack:1"));
         env["OPENFAAS_URL"] = "http://env:2";
-        Assert.Equal("http://env:2", GatewayUrl.Resolve(null, context, "http://stack:1"));
+        Assert.Equal("http://env:2", GatewayUrl.Resolve(null, context, null));
+        Assert.Equal("http://stack:1", GatewayUrl.Resolve(null, context, "http://stack:1"));
         Assert.Equal("http://flag:3", GatewayUrl.Resolve("http://flag:3", context, "http://stack:1"));
+    }
+
+    [Fact]
+    public void Resolve_ValuesEqualToTheDefaultCountAsUnset_SoOpenFaaSUrlApplies()
+    {
+        var env = new Dictionary<string, string> { ["OPENFAAS_URL"] = "http://env:2" };
+        var context = new CliContext { Out = TextWriter.Null, Err = TextWriter.Null, GetEnvironmentVariable = n => env.GetValueOrDefault(n) };
+
+        Assert.Equal("http://env:2", GatewayUrl.Resolve("http://127.0.0.1:8080/", context, "http://127.0.0.1:8080"));
     }
 }
