@@ -60,7 +60,7 @@ public sealed class LogsCommand : BaseCommand
         Options.Add(LinesOption);
         Options.Add(TailOption);
         Options.Add(OutputOption);
-        Options.Add(OutputFormat.Json);
+        OutputFormat.AddTo(this);
         Options.Add(NameFieldOption);
         Options.Add(InstanceFieldOption);
         Options.Add(TimeFormatOption);
@@ -71,7 +71,8 @@ public sealed class LogsCommand : BaseCommand
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var format = parseResult.GetValue(OutputFormat.Json) ? "json" : parseResult.GetValue(OutputOption)!;
+        // -j and --format json (shared with the listing commands) both mean -o json.
+        var format = OutputFormat.IsJson(parseResult) ? "json" : parseResult.GetValue(OutputOption)!;
         var formatter = new LogFormatter(format, parseResult.GetValue(TimeFormatOption)!, parseResult.GetValue(NameFieldOption), parseResult.GetValue(InstanceFieldOption));
         var request = new LogRequest(parseResult.GetValue(NameArgument)!)
         {
