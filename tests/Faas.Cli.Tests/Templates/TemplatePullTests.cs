@@ -132,3 +132,48 @@ public class TemplatePullTests
         Assert.True(File.Exists(runner.PathOf("sharp", "Handler.cs")));
     }
 }
+
+public class TemplatePullStackTests
+{
+    [Fact]
+    public async Task PullStack_PullsEachListedTemplate_FromItsSourceOrTheStore()
+    {
+        using var runner = new CliRunner();
+        var bare = TemplateSources.BareRepository(runner, "repo", "go-http", "unused");
+        var storeFolder = TemplateSources.Folder(runner, "store", "from-store");
+        runner.Environment["OPENFAAS_TEMPLATE_STORE_URL"] = storeFolder;
+        runner.Write("stack.yml", $"""
+            version: 1.0
+            provider:
+              name: openfaas
+            functions:
+              fn:
+                lang: go-http
+                image: fn:latest
+            configuration:
+              templates:
+                - name: go-http
+                  source: file://{bare}
+                - name: from-store
+            """);
+
+        var result = await runner.RunAsync("template", "pull", "stack");
+
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.True(File.Exists(runner.PathOf("template", "go-http", "template.yml")));
+        Assert.True(File.Exists(runner.PathOf("template", "from-store", "template.yml")));
+        Assert.False(Directory.Exists(runner.PathOf("template", "unused")));
+    }
+
+    [Fact]
+    public async Task PullStack_WithoutTemplatesInTheStack_ExitsOne()
+    {
+        using var runner = new CliRunner();
+        runner.Write("stack.yml", "version: 1.0\nprovider:\n  name: openfaas\nfunctions:\n  fn:\n    image: fn:latest\n");
+
+        var result = await runner.RunAsync("template", "pull", "stack");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("lists no templates under configuration.templates", result.Err);
+    }
+}
