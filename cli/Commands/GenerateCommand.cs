@@ -2,6 +2,7 @@ using System.CommandLine;
 using Faas.Cli.Build;
 using Faas.Cli.Generate;
 using Faas.Cli.Stack;
+using Faas.Contracts.Naming;
 
 namespace Faas.Cli.Commands;
 
@@ -43,6 +44,11 @@ public sealed class GenerateCommand : BaseCommand
         if (api != FunctionManifest.ApiVersion)
         {
             throw new UsageException($"--api '{api}' is not supported: use {FunctionManifest.ApiVersion}");
+        }
+
+        if (parseResult.GetValue(NamespaceOption) is { Length: > 0 } ns && FunctionNames.Validate(ns, "--namespace") is { } nsError)
+        {
+            throw new UsageException(nsError);
         }
 
         var tag = parseResult.GetValue(FunctionOptions.Tag);

@@ -131,6 +131,18 @@ public class GenerateCommandTests
     }
 
     [Fact]
+    public async Task Generate_InvalidNamespace_IsAUsageError()
+    {
+        using var runner = Runner();
+
+        var result = await runner.RunAsync("generate", "-n", "Not_Valid");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--namespace", result.Err);
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
     public async Task Generate_UnsupportedApi_IsAUsageError()
     {
         using var runner = Runner();
