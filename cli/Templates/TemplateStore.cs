@@ -78,7 +78,9 @@ public sealed class TemplateStore
         }
 
         var packages = Path.Combine(local, PackagesFolder);
-        if (Directory.Exists(BuiltInPackages))
+        // Only .NET templates restore Faas.Function; a pulled template for another language gets no feed.
+        var isDotnet = template.BuiltIn || Directory.EnumerateFiles(local, "*.csproj", SearchOption.AllDirectories).Any();
+        if (isDotnet && Directory.Exists(BuiltInPackages))
         {
             foreach (var package in Directory.GetFiles(BuiltInPackages, "*.nupkg"))
             {

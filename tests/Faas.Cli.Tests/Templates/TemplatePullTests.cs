@@ -130,6 +130,8 @@ public class TemplatePullTests
         Assert.Contains("lang: go-http", File.ReadAllText(runner.PathOf("hello.yml")));
         Assert.Equal(0, builtIn.ExitCode);
         Assert.True(File.Exists(runner.PathOf("sharp", "Handler.cs")));
+        Assert.False(Directory.Exists(runner.PathOf("template", "go-http", "packages")));
+        Assert.True(File.Exists(runner.PathOf("template", "csharp", "packages", "Faas.Function.0.1.0.nupkg")));
     }
 }
 

@@ -62,6 +62,13 @@ public sealed class FunctionLifecycleTests : IAsyncLifetime
         Assert.True(up.ExitCode == 0, up.ToString());
         Assert.Contains("/function/greet", up.Stdout);
 
+        // ready: the gateway's /healthz, then the function's available replica
+        var gatewayReady = await p.RunCliAsync(["ready", "--attempts", "10"]);
+        Assert.True(gatewayReady.ExitCode == 0, gatewayReady.ToString());
+        var functionReady = await p.RunCliAsync(["ready", "greet", "--attempts", "60"], timeout: TimeSpan.FromSeconds(90));
+        Assert.True(functionReady.ExitCode == 0, functionReady.ToString());
+        Assert.Contains("Function greet is ready", functionReady.Stdout);
+
         // invoke over HTTP, then with the CLI
         await p.WaitUntilAsync(async () => await InvokeAsync("world") == "Hello, world", TimeSpan.FromSeconds(60), "first successful call");
         var invoked = await p.RunCliAsync(["invoke", "greet"], stdin: "cli");
@@ -127,6 +134,10 @@ public sealed class FunctionLifecycleTests : IAsyncLifetime
             TimeSpan.FromSeconds(30),
             "404 after remove");
         await p.WaitUntilAsync(() => Task.FromResult(survivors.All(pid => !Directory.Exists($"/proc/{pid}"))), TimeSpan.FromSeconds(30), "replica processes to exit");
+
+        // ready gives up on a removed function with exit code 3
+        var gone = await p.RunCliAsync(["ready", "greet", "--attempts", "2", "--interval", "100ms"]);
+        Assert.True(gone.ExitCode == 3, gone.ToString());
     }
 
     private async Task<string?> InvokeAsync(string body)
