@@ -4,10 +4,10 @@
 # functions) built with Debian's Go in GOPATH mode and cached by the hash of its sources.
 #
 #   scripts/render-chart.sh RELEASE [CHART_DIR] [--namespace NS] [-f FILE] [--set k=v] [--set-string k=v]
-#                           [--lookup OBJECTS.yaml] [--is-upgrade]
+#                           [--lookup OBJECTS.yaml] [--is-upgrade] [--notes]
 #
-# CHART_DIR defaults to charts/faas. --lookup (renderer only) answers Helm's `lookup` from a YAML list
-# of objects, as a cluster would. Needs: golang-1.19-go golang-github-masterminds-sprig-dev
+# CHART_DIR defaults to charts/faas. Renderer only: --notes prints NOTES.txt; --lookup answers Helm's
+# `lookup` from a YAML list of objects, as a cluster would. Needs: golang-1.19-go golang-github-masterminds-sprig-dev
 # golang-gopkg-yaml.v2-dev (test.sh installs them). Environment: FAAS_HELM_RENDER_CACHE (where the
 # built tool is kept, default ${XDG_CACHE_HOME:-~/.cache}/faas/helm-render), FAAS_USE_HELM=0 to
 # ignore a helm on the PATH.
@@ -27,7 +27,7 @@ fi
 
 wants_lookup=0
 for arg in "$@"; do
-  case "$arg" in --lookup|--lookup=*|--is-upgrade) wants_lookup=1 ;; esac
+  case "$arg" in --lookup|--lookup=*|--is-upgrade|--notes) wants_lookup=1 ;; esac
 done
 
 if [ "${FAAS_USE_HELM:-1}" != 0 ] && [ "$wants_lookup" = 0 ] && command -v helm >/dev/null 2>&1; then

@@ -4,8 +4,9 @@
 // scripts/render-chart.sh.
 //
 //	helm-render template RELEASE CHART_DIR [--namespace NS] [-f values.yaml]... [--set k=v]...
-//	            [--set-string k=v]... [--lookup objects.yaml] [--is-upgrade]
+//	            [--set-string k=v]... [--lookup objects.yaml] [--is-upgrade] [--notes]
 //
+// --notes prints the rendered NOTES.txt instead of the manifests (what `helm install` shows after).
 // Differences from Helm, on purpose: lookup answers from the --lookup file (a YAML list of objects)
 // instead of a cluster and returns an empty map otherwise (as `helm template` does); no
 // subcharts, no .Files, no schema validation; NOTES.txt is not rendered (as `helm template`).
@@ -29,6 +30,7 @@ type options struct {
 	setStrings []string
 	lookupFile string
 	isUpgrade  bool
+	notes      bool
 }
 
 func main() {
@@ -86,6 +88,8 @@ func parseArgs(args []string) (*options, error) {
 			opts.lookupFile, err = next()
 		case "--is-upgrade":
 			opts.isUpgrade = true
+		case "--notes":
+			opts.notes = true
 		default:
 			if strings.HasPrefix(arg, "-") {
 				return nil, fmt.Errorf("unknown flag %s", arg)
@@ -97,7 +101,7 @@ func parseArgs(args []string) (*options, error) {
 		}
 	}
 	if len(positional) != 3 || positional[0] != "template" {
-		return nil, fmt.Errorf("usage: helm-render template RELEASE CHART_DIR [--namespace NS] [-f FILE] [--set k=v] [--set-string k=v] [--lookup FILE] [--is-upgrade]")
+		return nil, fmt.Errorf("usage: helm-render template RELEASE CHART_DIR [--namespace NS] [-f FILE] [--set k=v] [--set-string k=v] [--lookup FILE] [--is-upgrade] [--notes]")
 	}
 	opts.release, opts.chartDir = positional[1], positional[2]
 	return opts, nil
@@ -159,6 +163,10 @@ func render(opts *options) (string, error) {
 	rendered, err := engine.render(sources, names, top)
 	if err != nil {
 		return "", err
+	}
+
+	if opts.notes {
+		return rendered[chartName+"/templates/NOTES.txt"], nil
 	}
 
 	var b strings.Builder

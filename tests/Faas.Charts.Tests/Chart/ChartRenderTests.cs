@@ -179,4 +179,20 @@ public sealed class ChartRenderTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Notes_NameTheObjectsToUse_ForEachServiceType()
+    {
+        var clusterIp = await ChartRenderer.RenderRawAsync("--notes");
+        Assert.True(clusterIp.ExitCode == 0, clusterIp.Stderr);
+        Assert.Contains("port-forward svc/faas-gateway 8080:8080", clusterIp.Stdout, StringComparison.Ordinal);
+        Assert.Contains("get secret faas-basic-auth", clusterIp.Stdout, StringComparison.Ordinal);
+        Assert.Contains("faas-cli login --username admin --password-stdin", clusterIp.Stdout, StringComparison.Ordinal);
+
+        var nodePort = await ChartRenderer.RenderRawAsync("--notes", "--set", "gateway.service.type=NodePort,basicAuth.enabled=false,functionNamespace.extra={team-a}");
+        Assert.True(nodePort.ExitCode == 0, nodePort.Stderr);
+        Assert.Contains("Functions run in: openfaas-fn, team-a", nodePort.Stdout, StringComparison.Ordinal);
+        Assert.Contains("jsonpath='{.spec.ports[0].nodePort}'", nodePort.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("faas-cli login", nodePort.Stdout, StringComparison.Ordinal);
+    }
 }
