@@ -17,6 +17,7 @@ import (
 	"io/ioutil"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -107,8 +108,8 @@ func parseArgs(args []string) (*options, error) {
 	return opts, nil
 }
 
-// render loads the chart, builds the values and renders every non-partial template in file-name
-// order, each as "---\n# Source: <chart>/templates/<file>\n<text>" like `helm template`.
+// render loads the chart, builds the values and renders every non-partial template; each document
+// is printed as "---\n# Source: <chart>/templates/<file>\n<text>" in Helm's install order, like `helm template`.
 func render(opts *options) (string, error) {
 	chart, err := loadChartMetadata(filepath.Join(opts.chartDir, "Chart.yaml"))
 	if err != nil {
@@ -169,23 +170,88 @@ func render(opts *options) (string, error) {
 		return rendered[chartName+"/templates/NOTES.txt"], nil
 	}
 
-	var b strings.Builder
+	var docs []manifest
 	for _, name := range names {
 		base := filepath.Base(name)
 		if strings.HasPrefix(base, "_") || base == "NOTES.txt" {
 			continue
 		}
-		text := rendered[name]
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		b.WriteString("---\n# Source: " + name + "\n")
-		b.WriteString(strings.TrimLeft(text, "\n"))
-		if !strings.HasSuffix(text, "\n") {
-			b.WriteString("\n")
+		for _, doc := range splitDocuments(rendered[name]) {
+			docs = append(docs, manifest{source: name, text: doc, kind: kindOf(doc)})
 		}
 	}
+	sortByInstallOrder(docs)
+
+	var b strings.Builder
+	for _, doc := range docs {
+		b.WriteString("---\n# Source: " + doc.source + "\n")
+		b.WriteString(doc.text)
+		b.WriteString("\n")
+	}
 	return b.String(), nil
+}
+
+type manifest struct {
+	source, text, kind string
+}
+
+var (
+	separator = regexp.MustCompile(`(?m)^---[ \t]*$`)
+	kindLine  = regexp.MustCompile(`(?m)^kind:[ \t]*["']?([A-Za-z0-9]+)`)
+)
+
+// splitDocuments cuts a rendered file at its "---" lines and drops documents with nothing but
+// whitespace and comments, as Helm does.
+func splitDocuments(text string) []string {
+	var docs []string
+	for _, part := range separator.Split(text, -1) {
+		part = strings.Trim(part, "\n")
+		meaningful := false
+		for _, line := range strings.Split(part, "\n") {
+			trimmed := strings.TrimSpace(line)
+			if trimmed != "" && !strings.HasPrefix(trimmed, "#") {
+				meaningful = true
+				break
+			}
+		}
+		if meaningful {
+			docs = append(docs, part)
+		}
+	}
+	return docs
+}
+
+func kindOf(doc string) string {
+	if m := kindLine.FindStringSubmatch(doc); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// installOrder is Helm's: namespaces and accounts before what uses them, workloads last.
+var installOrder = []string{
+	"PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
+	"PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
+	"PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole",
+	"ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding",
+	"RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+	"HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService",
+}
+
+// sortByInstallOrder orders documents as `helm template` prints them (and `kubectl apply -f` can
+// then create them in one pass); unknown kinds go last; ties keep file order.
+func sortByInstallOrder(docs []manifest) {
+	rank := map[string]int{}
+	for i, kind := range installOrder {
+		rank[kind] = i
+	}
+	rankOf := func(kind string) int {
+		if r, ok := rank[kind]; ok {
+			return r
+		}
+		return len(installOrder)
+	}
+	sort.SliceStable(docs, func(i, j int) bool { return rankOf(docs[i].kind) < rankOf(docs[j].kind) })
 }
 
 func revision(upgrade bool) int {

@@ -79,6 +79,35 @@ public sealed class BasicAuthSecretTests
         }
     }
 
+    [Fact]
+    public async Task Upgrade_WithTheKeptSecret_RendersEveryObjectAsInstalled()
+    {
+        // What `helm upgrade` right after `helm install` does: lookup finds the Secret the install created.
+        var installed = await ChartRenderer.RenderAsync();
+        var secret = installed.Single("Secret", "faas-basic-auth");
+        var lookup = Path.Combine(Path.GetTempPath(), $"faas-chart-lookup-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(lookup, System.Text.Json.JsonSerializer.Serialize(new[] { ToJsonShape(secret.Raw) }));
+        try
+        {
+            var upgraded = await ChartRenderer.RenderAsync("--lookup", lookup, "--is-upgrade");
+
+            // No pod template changes, so an upgrade without value changes rolls no pod.
+            var serializer = new YamlDotNet.Serialization.SerializerBuilder().Build();
+            Assert.Equal(installed.Objects.Select(o => serializer.Serialize(o.Raw)), upgraded.Objects.Select(o => serializer.Serialize(o.Raw)));
+        }
+        finally
+        {
+            File.Delete(lookup);
+        }
+    }
+
+    private static object? ToJsonShape(object? value) => value switch
+    {
+        Dictionary<object, object> map => map.ToDictionary(kv => (string)kv.Key, kv => ToJsonShape(kv.Value)),
+        List<object> list => list.Select(ToJsonShape).ToList(),
+        _ => value,
+    };
+
     private static string Password(Manifests manifests) => Decode(manifests, "basic-auth-password");
 
     private static string Decode(Manifests manifests, string key)
