@@ -16,8 +16,10 @@ fi
 
 # Debian packages the suite needs; installed only when missing (root on CI and fresh machines).
 # nats-server (JetStream), prometheus, docker.io (+ busybox-static for tiny test images) back
-# the integration tests of libs/Faas.Nats, libs/Faas.Prometheus and libs/Faas.Docker.
-APT_PACKAGES=(nats-server prometheus docker.io busybox-static)
+# the integration tests of libs/Faas.Nats, libs/Faas.Prometheus and libs/Faas.Docker. Go + sprig +
+# yaml.v2 build tests/helm-render, which renders charts/faas for Faas.Charts.Tests (no helm here).
+APT_PACKAGES=(nats-server prometheus docker.io busybox-static
+  golang-1.19-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   # "install ok installed" only: a removed package keeps a "deinstall ... config-files" status.

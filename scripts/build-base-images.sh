@@ -3,20 +3,23 @@
 #   faas/dotnet-runtime:10.0  the .NET + ASP.NET Core runtime of this machine, imported from a root
 #                             filesystem assembled here (offline: no registry is needed)
 #   faas/watchdog:<version>   that runtime + the published watchdog (images/watchdog/Dockerfile)
-# Idempotent: an image that exists is kept unless --force is given.
+# Idempotent: an image that exists is kept unless --force is given. --runtime-only skips the watchdog
+# (scripts/build-platform-images.sh needs only the runtime).
 #
-#   scripts/build-base-images.sh [--force]
+#   scripts/build-base-images.sh [--force] [--runtime-only]
 #
 # Environment: FAAS_RUNTIME_IMAGE (faas/dotnet-runtime:10.0), FAAS_WATCHDOG_IMAGE (faas/watchdog:<Version
 # of Directory.Build.props>), CONFIGURATION (Release).
 set -euo pipefail
 
 force=0
+runtime_only=0
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $arg (expected --force)" >&2; exit 2 ;;
+    --runtime-only) runtime_only=1 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (expected --force or --runtime-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -102,7 +105,9 @@ else
   echo "kept $runtime_image (--force rebuilds)"
 fi
 
-if [ "$force" = 1 ] || ! exists "$watchdog_image"; then
+if [ "$runtime_only" = 1 ]; then
+  :
+elif [ "$force" = 1 ] || ! exists "$watchdog_image"; then
   build_watchdog
 else
   echo "kept $watchdog_image (--force rebuilds)"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Applies charts/faas to a real API server and checks the controller's rights with its own
+# ServiceAccount token: what the Kubernetes backend does works in the function namespace, everything
+# else is forbidden. Needs kubectl and an admin kubeconfig; no Helm (renders with scripts/render-chart.sh).
+# Nothing needs to run in pods: with no kubelet the platform's pods stay Pending.
+#
+#   scripts/check-chart-on-cluster.sh [--keep]    (KUBECONFIG = an admin of the cluster)
+#
+# Uses namespaces faas-check-<random> (release) and faas-check-<random>-fn (functions) and deletes
+# them at the end unless --keep. Exit code 0 when every check passed.
+set -euo pipefail
+
+keep=0
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $arg (expected --keep)" >&2; exit 2 ;;
+  esac
+done
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+suffix="$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+ns="faas-check-$suffix"
+fnns="$ns-fn"
+release=faas
+work="$(mktemp -d)"
+cleanup() {
+  if [ "$keep" = 0 ]; then
+    kubectl delete namespace "$ns" "$fnns" --wait=false >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+kubectl get --raw /readyz >/dev/null
+
+# 1. Every object of the chart is accepted.
+kubectl create namespace "$ns" >/dev/null
+"$repo/scripts/render-chart.sh" "$release" "$repo/charts/faas" --namespace "$ns" \
+  --set "functionNamespace.name=$fnns" >"$work/manifests.yaml"
+kubectl apply -f "$work/manifests.yaml"
+
+# 2. A token of the controller's ServiceAccount (TokenRequest: what the kubelet mounts in its pod).
+sa="$release-controller"
+printf '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"expirationSeconds":3600}}' >"$work/request.json"
+token="$(kubectl create --raw "/api/v1/namespaces/$ns/serviceaccounts/$sa/token" -f "$work/request.json" \
+  | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+[ -n "$token" ] || { echo "check-chart-on-cluster: no token for $ns/$sa" >&2; exit 1; }
+server="$(kubectl config view --minify --raw -o jsonpath='{.clusters[0].cluster.server}')"
+kubectl config view --minify --raw --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d >"$work/ca.crt"
+sakube="$work/controller.kubeconfig"
+if [ -s "$work/ca.crt" ]; then
+  kubectl config --kubeconfig "$sakube" set-cluster c --server "$server" --certificate-authority "$work/ca.crt" --embed-certs >/dev/null
+else
+  kubectl config --kubeconfig "$sakube" set-cluster c --server "$server" --insecure-skip-tls-verify=true >/dev/null
+fi
+kubectl config --kubeconfig "$sakube" set-credentials controller --token "$token" >/dev/null
+kubectl config --kubeconfig "$sakube" set-context c --cluster c --user controller >/dev/null
+kubectl config --kubeconfig "$sakube" use-context c >/dev/null
+
+failures=0
+as_controller() { kubectl --kubeconfig "$sakube" "$@"; }
+allowed() {
+  if out="$(as_controller "$@" 2>&1)"; then echo "ok        $*"; else echo "FAILED    $*: $out"; failures=$((failures + 1)); fi
+}
+# Allowed, though the object does not exist: the API server answers NotFound only after authorizing.
+allowed_absent() {
+  if out="$(as_controller "$@" 2>&1)"; then echo "ok        $*";
+  elif grep -q -i forbidden <<<"$out" || ! grep -q -i "not ?found" -E <<<"$out"; then echo "FAILED    $*: $out"; failures=$((failures + 1));
+  else echo "ok        $* (not found)"; fi
+}
+forbidden() {
+  if out="$(as_controller "$@" 2>&1)"; then echo "ALLOWED   $*: $out"; failures=$((failures + 1));
+  elif grep -q -i forbidden <<<"$out"; then echo "forbidden $*";
+  else echo "FAILED    $* (expected Forbidden): $out"; failures=$((failures + 1)); fi
+}
+
+# 3. The backend's work in the function namespace.
+allowed -n "$fnns" create deployment check --image=faas/check:1 --port=8080
+allowed -n "$fnns" scale deployment check --replicas=3
+allowed -n "$fnns" patch deployment check --type=merge -p '{"metadata":{"labels":{"faas_function":"check"}}}'
+allowed -n "$fnns" expose deployment check --port=8080
+allowed -n "$fnns" create secret generic check-key --from-literal=v=1
+allowed -n "$fnns" get pods,endpoints,events
+allowed -n "$fnns" get --raw "/api/v1/namespaces/$fnns/pods?watch=true&timeoutSeconds=1"
+allowed_absent get --raw "/api/v1/namespaces/$fnns/pods/check-absent/log"
+allowed -n "$fnns" delete service check
+allowed -n "$fnns" delete secret check-key
+allowed -n "$fnns" delete deployment check
+
+# 4. Nothing more.
+forbidden -n "$fnns" create configmap check
+forbidden -n "$fnns" delete pod check-absent
+forbidden -n default create deployment check --image=x
+forbidden -n "$ns" get secret "$release-basic-auth"
+forbidden get namespaces
+forbidden get nodes
+
+echo "check-chart-on-cluster: $failures failed"
+[ "$failures" = 0 ]
