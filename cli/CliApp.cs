@@ -23,6 +23,8 @@ public static class CliApp
             new LogsCommand(context),
             new ScaleCommand(context),
             new AsyncCommand(context),
+            new SecretCommand(context),
+            new NamespaceCommand(context),
             new LoginCommand(context),
             new LogoutCommand(context),
             new VersionCommand(context),

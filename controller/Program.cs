@@ -4,6 +4,8 @@ using Faas.Controller.Backends;
 using Faas.Controller.Configuration;
 using Faas.Controller.Endpoints;
 using Faas.Controller.Logs;
+using Faas.Controller.Namespaces;
+using Faas.Controller.Secrets;
 using Faas.Controller.SystemApi;
 
 try
@@ -27,6 +29,8 @@ public partial class Program
         builder.AddQuietDefaults();
         builder.AddControllerOptions();
         builder.AddBasicAuth();
+        builder.AddNamespaces();
+        builder.AddSecrets();
         builder.AddFunctionBackend();
         builder.AddProviderApi();
         builder.AddEndpointStream();
@@ -37,6 +41,8 @@ public partial class Program
         app.UseBasicAuth();
         app.MapSystemInfo();
         app.MapProviderApi();
+        app.MapSecretsApi();
+        app.MapNamespacesApi();
         app.MapLogsApi();
         app.MapEndpointStream();
         return app;

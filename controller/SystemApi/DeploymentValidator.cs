@@ -45,9 +45,12 @@ public static class DeploymentValidator
             }
         }
 
-        if (deployment.Secrets is { Count: > 0 } secrets)
+        foreach (var secret in deployment.Secrets ?? [])
         {
-            return $"unable to fetch secrets {string.Join(", ", secrets)}: secrets are not supported yet; remove them from the deployment";
+            if (FunctionNames.Validate(secret, "secrets entry") is { } secretError)
+            {
+                return secretError;
+            }
         }
 
         normalized = deployment with { Namespace = ns, Image = deployment.Image.Trim() };

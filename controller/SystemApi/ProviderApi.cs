@@ -2,6 +2,7 @@ using Faas.Contracts.Functions;
 using Faas.Contracts.Json;
 using Faas.Controller.Backends;
 using Faas.Controller.Configuration;
+using Faas.Controller.Secrets;
 
 namespace Faas.Controller.SystemApi;
 
@@ -50,7 +51,7 @@ public static partial class ProviderApi
         return status is null ? Results.NotFound() : Results.Json(status, FaasJsonContext.Default.FunctionStatus);
     }
 
-    private static async Task<IResult> DeployAsync(HttpRequest request, IFunctionBackend backend, NamespacePolicy namespaces, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> DeployAsync(HttpRequest request, IFunctionBackend backend, NamespacePolicy namespaces, ISecretStore secrets, ReferenceGate gate, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(LogCategory);
         var (deployment, error) = await JsonBody.ReadAsync(request, FaasJsonContext.Default.FunctionDeployment, cancellationToken);
@@ -64,10 +65,18 @@ public static partial class ProviderApi
             return Rejected(logger, "deploy", invalid);
         }
 
-        return ToResult(logger, "deploy", await backend.DeployAsync(normalized, cancellationToken));
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            if (await CheckReferencesAsync(normalized, namespaces, secrets, cancellationToken) is { } missing)
+            {
+                return Rejected(logger, "deploy", missing);
+            }
+
+            return ToResult(logger, "deploy", await backend.DeployAsync(normalized, cancellationToken));
+        }
     }
 
-    private static async Task<IResult> UpdateAsync(HttpRequest request, IFunctionBackend backend, NamespacePolicy namespaces, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(HttpRequest request, IFunctionBackend backend, NamespacePolicy namespaces, ISecretStore secrets, ReferenceGate gate, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(LogCategory);
         var (deployment, error) = await JsonBody.ReadAsync(request, FaasJsonContext.Default.FunctionDeployment, cancellationToken);
@@ -81,7 +90,15 @@ public static partial class ProviderApi
             return Rejected(logger, "update", invalid);
         }
 
-        return ToResult(logger, "update", await backend.UpdateAsync(normalized, cancellationToken));
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            if (await CheckReferencesAsync(normalized, namespaces, secrets, cancellationToken) is { } missing)
+            {
+                return Rejected(logger, "update", missing);
+            }
+
+            return ToResult(logger, "update", await backend.UpdateAsync(normalized, cancellationToken));
+        }
     }
 
     private static async Task<IResult> DeleteAsync(HttpRequest request, string? @namespace, IFunctionBackend backend, NamespacePolicy namespaces, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -126,6 +143,29 @@ public static partial class ProviderApi
         }
 
         return ToResult(logger, "scale", await backend.ScaleAsync(name, ns, (int)body.Replicas, cancellationToken));
+    }
+
+    /// <summary>
+    /// Under the reference gate: the namespace still exists and every listed secret exists in it
+    /// (faas-netes answers a missing one with 400 "unable to fetch secrets").
+    /// </summary>
+    private static async Task<string?> CheckReferencesAsync(FunctionDeployment deployment, NamespacePolicy namespaces, ISecretStore secrets, CancellationToken cancellationToken)
+    {
+        if (namespaces.Resolve(deployment.Namespace, out var ns) is { } nsError)
+        {
+            return nsError;
+        }
+
+        if (deployment.Secrets is not { Count: > 0 } wanted)
+        {
+            return null;
+        }
+
+        var existing = (await secrets.ListAsync(ns, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var missing = wanted.Where(s => !existing.Contains(s)).Distinct(StringComparer.Ordinal).ToList();
+        return missing.Count == 0
+            ? null
+            : $"unable to fetch secrets {string.Join(", ", missing)}: no such secret in namespace {ns}; create {(missing.Count > 1 ? "them" : "it")} first (faas-cli secret create {missing[0]} -n {ns})";
     }
 
     private static IResult ToResult(ILogger logger, string operation, BackendResult result) => result.Status switch

@@ -2,11 +2,10 @@ using System.Reflection;
 using Faas.Contracts.Json;
 using Faas.Contracts.System;
 using Faas.Controller.Backends;
-using Faas.Controller.Configuration;
 
 namespace Faas.Controller.SystemApi;
 
-/// <summary><c>/healthz</c>, <c>/system/info</c>, <c>/system/namespaces</c>, and the routes of later issues (501).</summary>
+/// <summary><c>/healthz</c> and <c>/system/info</c>.</summary>
 public static class SystemInfoApi
 {
     public const string ProviderName = "faas-controller";
@@ -23,14 +22,6 @@ public static class SystemInfoApi
         };
         app.MapGet("/system/info", () => Results.Json(info, FaasJsonContext.Default.ProviderInfo));
 
-        app.MapGet("/system/namespaces", (NamespacePolicy namespaces) =>
-            Results.Json(new List<string> { namespaces.Default }, FaasJsonContext.Default.ListString));
-
-        app.MapMethods("/system/secrets", [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete], () =>
-            Results.Text("secrets are not supported yet", "text/plain", statusCode: StatusCodes.Status501NotImplemented));
-
-        app.MapMethods("/system/namespace/{**name}", [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete], () =>
-            Results.Text("Feature not implemented in this version of OpenFaaS", "text/plain", statusCode: StatusCodes.Status501NotImplemented));
         return app;
     }
 

@@ -34,7 +34,11 @@ internal static class DockerLabels
 /// <summary>Builds the Engine API create parameters of a function's containers (faasd-like: §7.5).</summary>
 internal static class ContainerSpec
 {
-    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options)
+    /// <summary>Where OpenFaaS functions read secrets (<c>/var/openfaas/secrets/&lt;name&gt;</c>).</summary>
+    public const string SecretsMountPath = "/var/openfaas/secrets";
+
+    /// <param name="secretsFolder">Host folder bind-mounted read-only at <see cref="SecretsMountPath"/>; null when the function lists no secrets.</param>
+    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options, string? secretsFolder = null)
     {
         var labels = CommonLabels(deployment, ns, generation);
         labels[DockerLabels.Role] = DockerLabels.ReplicaRole;
@@ -56,8 +60,8 @@ internal static class ContainerSpec
                 ReadonlyRootfs = readOnly ? true : null,
                 Tmpfs = readOnly ? new Dictionary<string, string> { ["/tmp"] = "rw,size=64m,mode=1777" } : null,
 
-                // Secrets (issue 6) will be a read-only bind mount at /var/openfaas/secrets here.
-                Mounts = null,
+                // The function's folder, not single files: an update renamed into it is seen inside.
+                Mounts = secretsFolder is null ? null : [new Mount { Type = "bind", Source = secretsFolder, Target = SecretsMountPath, ReadOnly = true }],
             },
         };
     }

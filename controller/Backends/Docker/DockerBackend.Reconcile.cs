@@ -189,8 +189,9 @@ public sealed partial class DockerBackend
         string? id = null;
         try
         {
+            var secrets = await SecretsMountAsync(function, cancellationToken);
             var created = await Docker.Containers.CreateContainerAsync(
-                ContainerSpec.Replica(function.Deployment, function.Namespace, name, suffix, function.Generation, Options), cancellationToken);
+                ContainerSpec.Replica(function.Deployment, function.Namespace, name, suffix, function.Generation, Options, secrets), cancellationToken);
             id = created.Id;
             await Docker.Containers.StartContainerAsync(id, cancellationToken);
             DockerBackendLog.ReplicaStarted(_logger, name, suffix, Qualified(function));

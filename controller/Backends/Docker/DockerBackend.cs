@@ -8,6 +8,7 @@ using Faas.Contracts.Logs;
 using Faas.Controller.Configuration;
 using Faas.Controller.Endpoints;
 using Faas.Controller.Logs;
+using Faas.Controller.Secrets;
 using Faas.Docker;
 
 namespace Faas.Controller.Backends.Docker;
@@ -38,8 +39,9 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     private volatile bool _available = true;
     private string _unavailableReason = "";
 
-    public DockerBackend(ControllerOptions controllerOptions, DockerBackendOptions options, DockerClient docker, TimeProvider time, ILogger<DockerBackend> logger)
+    public DockerBackend(ControllerOptions controllerOptions, DockerBackendOptions options, DockerClient docker, TimeProvider time, ILogger<DockerBackend> logger, ISecretStore? secrets = null)
     {
+        Secrets = secrets;
         ControllerOptions = controllerOptions;
         Options = options;
         Docker = docker;
@@ -110,6 +112,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                 CreatedAt = Time.GetUtcNow(),
                 GenerationStartedAt = Time.GetUtcNow(),
             };
+            await SyncSecretsAsync(function, cancellationToken);
             await WriteSpecAsync(function, cancellationToken);
             lock (_functions)
             {
@@ -144,6 +147,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             // Rolling: a new generation starts; the old one goes once it is ready (ReconcileAsync).
             function.Generation++;
             function.GenerationStartedAt = Time.GetUtcNow();
+            await SyncSecretsAsync(function, cancellationToken);
             await WriteSpecAsync(function, cancellationToken);
             await ReconcileFunctionsAsync(cancellationToken);
             return BackendResult.Accepted;
@@ -194,6 +198,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                 }
             }
 
+            RemoveSecretsFolder(@namespace, name);
             await RemoveNetworkIfEmptyAsync(cancellationToken);
             PublishEndpoints();
             DockerBackendLog.Deleted(_logger, $"{name}.{@namespace}");

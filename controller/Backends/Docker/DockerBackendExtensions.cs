@@ -14,6 +14,7 @@ public static class DockerBackendExtensions
         services.TryAddSingleton(sp => new DockerClient(new DockerClientOptions { Endpoint = options.Endpoint, RequestTimeout = TimeSpan.FromSeconds(30) }));
         services.AddSingleton<DockerBackend>();
         services.AddSingleton<IFunctionBackend>(sp => sp.GetRequiredService<DockerBackend>());
+        services.AddSingleton<Secrets.ISecretDelivery>(sp => sp.GetRequiredService<DockerBackend>());
         services.AddHostedService<DockerReconciler>();
         return services;
     }

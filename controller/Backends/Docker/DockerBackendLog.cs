@@ -29,4 +29,10 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Deleted {Function}")]
     public static partial void Deleted(ILogger logger, string function);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "Secret {Secret} in namespace {Namespace} refreshed for {Functions} function(s)")]
+    public static partial void SecretRefreshed(ILogger logger, string secret, string @namespace, int functions);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Could not remove {Path}")]
+    public static partial void CleanupFailed(ILogger logger, string path, Exception exception);
 }

@@ -376,7 +376,7 @@ internal sealed partial class FunctionSupervisor
             Replica replica;
             try
             {
-                replica = Launch(generation, deployment, handlerAssembly, now);
+                replica = await LaunchAsync(generation, deployment, handlerAssembly, now);
             }
             catch (Exception e)
             {
@@ -408,7 +408,7 @@ internal sealed partial class FunctionSupervisor
         }
     }
 
-    private Replica Launch(long generation, FunctionDeployment deployment, string handlerAssembly, DateTimeOffset now)
+    private async Task<Replica> LaunchAsync(long generation, FunctionDeployment deployment, string handlerAssembly, DateTimeOffset now)
     {
         var id = Name + "-" + RandomNumberGenerator.GetString(IdAlphabet, 5);
         var port = _owner.ReserveFreePort();
@@ -417,7 +417,7 @@ internal sealed partial class FunctionSupervisor
             var logFile = _owner.Paths.ReplicaLog(Namespace, Name, id);
             Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
             var secrets = _owner.Paths.ReplicaSecrets(Namespace, Name, id);
-            Directory.CreateDirectory(secrets);
+            await _owner.MaterializeSecretsAsync(Namespace, Name, id, deployment.Secrets, CancellationToken.None);
 
             var environment = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (key, value) in deployment.EnvVars ?? [])

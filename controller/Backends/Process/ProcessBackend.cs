@@ -4,9 +4,11 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Faas.Contracts.Functions;
 using Faas.Contracts.Logs;
+using Faas.Contracts.Naming;
 using Faas.Controller.Configuration;
 using Faas.Controller.Endpoints;
 using Faas.Controller.Logs;
+using Faas.Controller.Secrets;
 
 namespace Faas.Controller.Backends.Process;
 
@@ -15,12 +17,13 @@ namespace Faas.Controller.Backends.Process;
 /// state lives in <c>&lt;state_dir&gt;/functions.json</c>; <see cref="ProcessReconciler"/> recovers it
 /// at start-up and keeps replicas in line; one <see cref="FunctionSupervisor"/> per function.
 /// </summary>
-public sealed class ProcessBackend : IFunctionBackend
+public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
 {
     private readonly ConcurrentDictionary<(string Name, string Namespace), FunctionSupervisor> _functions = new();
     private readonly ConcurrentDictionary<int, byte> _ports = new();
     private readonly EndpointBroadcaster _endpoints = new();
     private readonly Lock _publishSync = new();
+    private readonly SemaphoreSlim _secretsGate = new(1, 1);
     private readonly Channel<bool> _kick = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public ProcessBackend(
@@ -29,8 +32,10 @@ public sealed class ProcessBackend : IFunctionBackend
         IReplicaLauncher launcher,
         IReplicaProbe probe,
         TimeProvider time,
+        ISecretStore secrets,
         ILogger<ProcessBackend> logger)
     {
+        Secrets = secrets;
         Options = options;
         Timings = timings;
         Launcher = launcher;
@@ -60,6 +65,8 @@ public sealed class ProcessBackend : IFunctionBackend
     internal ProcessPaths Paths { get; }
 
     internal FunctionStateStore Store { get; }
+
+    internal ISecretStore Secrets { get; }
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -170,6 +177,89 @@ public sealed class ProcessBackend : IFunctionBackend
             Timings.LogPollInterval,
             stillExists: () => _functions.TryGetValue(key, out var f) && !f.IsDeleting,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Live update: rewrites the secret in the folder of every replica that holds a copy (replicas
+    /// of a generation that lists it). The handler SDK reads the file on every call, so the next
+    /// call sees the new value; no restart.
+    /// </summary>
+    public async Task SecretUpdatedAsync(string @namespace, string name, CancellationToken cancellationToken = default)
+    {
+        await _secretsGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (await Secrets.GetAsync(@namespace, name, cancellationToken) is not { } value)
+            {
+                return;
+            }
+
+            var refreshed = 0;
+            foreach (var supervisor in _functions.Values.Where(f => f.Namespace == @namespace))
+            {
+                var folder = Paths.FunctionSecrets(@namespace, supervisor.Name);
+                if (!Directory.Exists(folder))
+                {
+                    continue;
+                }
+
+                foreach (var replicaFolder in Directory.EnumerateDirectories(folder))
+                {
+                    var file = Path.Combine(replicaFolder, name);
+                    if (File.Exists(file))
+                    {
+                        await SecretFiles.WriteAtomicAsync(file, value, DeliveredFileMode, cancellationToken);
+                        refreshed++;
+                    }
+                }
+            }
+
+            ProcessBackendLog.SecretRefreshed(Logger, name, @namespace, refreshed);
+        }
+        finally
+        {
+            _secretsGate.Release();
+        }
+    }
+
+    /// <summary>Copies read-only to the replica's folder: only the platform user (who runs the replicas) can read them.</summary>
+    internal const UnixFileMode DeliveredFileMode = UnixFileMode.UserRead;
+
+    /// <summary>
+    /// Fills a new replica's secrets folder (0700) with the secrets its deployment lists, under the
+    /// same gate as <see cref="SecretUpdatedAsync"/> so a concurrent update cannot be missed.
+    /// </summary>
+    internal async Task MaterializeSecretsAsync(string @namespace, string function, string replicaId, IReadOnlyList<string>? names, CancellationToken cancellationToken)
+    {
+        var folder = Paths.ReplicaSecrets(@namespace, function, replicaId);
+        SecretFiles.EnsureDirectory(Path.Combine(Paths.StateDir, "secrets"));
+        SecretFiles.EnsureDirectory(Path.Combine(Paths.StateDir, "secrets", @namespace));
+        SecretFiles.EnsureDirectory(Paths.FunctionSecrets(@namespace, function));
+        SecretFiles.EnsureDirectory(folder);
+        if (names is not { Count: > 0 })
+        {
+            return;
+        }
+
+        await _secretsGate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var name in names.Distinct(StringComparer.Ordinal))
+            {
+                if (await Secrets.GetAsync(@namespace, name, cancellationToken) is { } value)
+                {
+                    await SecretFiles.WriteAtomicAsync(Path.Combine(folder, name), value, DeliveredFileMode, cancellationToken);
+                }
+                else
+                {
+                    ProcessBackendLog.SecretMissing(Logger, name, FunctionNames.Qualified(function, @namespace));
+                }
+            }
+        }
+        finally
+        {
+            _secretsGate.Release();
+        }
     }
 
     /// <summary>Loads the state file and adopts the replicas that survived the previous controller.</summary>

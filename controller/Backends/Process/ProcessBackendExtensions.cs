@@ -13,6 +13,7 @@ public static class ProcessBackendExtensions
         services.TryAddSingleton<IReplicaProbe, HttpReplicaProbe>();
         services.AddSingleton<ProcessBackend>();
         services.AddSingleton<IFunctionBackend>(sp => sp.GetRequiredService<ProcessBackend>());
+        services.AddSingleton<Secrets.ISecretDelivery>(sp => sp.GetRequiredService<ProcessBackend>());
         services.AddHostedService<ProcessReconciler>();
         return services;
     }

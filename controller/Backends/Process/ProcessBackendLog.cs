@@ -44,4 +44,10 @@ internal static partial class ProcessBackendLog
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Could not remove {Path}")]
     public static partial void CleanupFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Secret {Secret} in namespace {Namespace} refreshed in {Copies} replica folder(s)")]
+    public static partial void SecretRefreshed(ILogger logger, string secret, string @namespace, int copies);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Secret {Secret} listed by {Function} does not exist; the replica starts without it")]
+    public static partial void SecretMissing(ILogger logger, string secret, string function);
 }

@@ -13,6 +13,6 @@ public sealed class ProcessPaths(string stateDir)
 
     public string FunctionSecrets(string @namespace, string name) => Path.Combine(StateDir, "secrets", @namespace, name);
 
-    /// <summary>Per-replica secrets folder; empty until secrets are implemented.</summary>
+    /// <summary>Per-replica secrets folder (0700): copies of the secrets the replica's deployment lists.</summary>
     public string ReplicaSecrets(string @namespace, string name, string replicaId) => Path.Combine(FunctionSecrets(@namespace, name), replicaId);
 }

@@ -2,6 +2,7 @@ using Faas.Contracts.Functions;
 using Faas.Contracts.Naming;
 using Faas.Controller.Backends.Process;
 using Faas.Controller.Configuration;
+using Faas.Controller.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faas.Controller.Tests.Fakes;
@@ -19,7 +20,7 @@ internal sealed class BackendHarness : IAsyncDisposable
         _ownsDir = ownsDir;
         Launcher = launcher;
         Options = options;
-        Backend = new ProcessBackend(options, TestSupport.FastTimings, launcher, new FakeReplicaProbe(launcher), TimeProvider.System, NullLogger<ProcessBackend>.Instance);
+        Backend = new ProcessBackend(options, TestSupport.FastTimings, launcher, new FakeReplicaProbe(launcher), TimeProvider.System, new FileSecretStore(FileSecretStore.RootFor(options.StateDir)), NullLogger<ProcessBackend>.Instance);
         _reconciler = new ProcessReconciler(Backend);
     }
 

@@ -30,7 +30,8 @@ internal sealed class ControllerHost : IAsyncDisposable
         string[]? extraArgs = null,
         TimeSpan? heartbeat = null,
         Action<TempDir>? prepare = null,
-        Func<string[], TempDir, string[]>? argsFixup = null)
+        Func<string[], TempDir, string[]>? argsFixup = null,
+        Action<IServiceCollection>? services = null)
     {
         var dir = new TempDir();
         prepare?.Invoke(dir);
@@ -45,12 +46,13 @@ internal sealed class ControllerHost : IAsyncDisposable
             .. extraArgs ?? [],
         ];
         args = argsFixup?.Invoke(args, dir) ?? args;
-        var app = Program.Build(args, services =>
+        var app = Program.Build(args, collection =>
         {
-            services.AddSingleton<IReplicaLauncher>(launcher);
-            services.AddSingleton<IReplicaProbe>(new FakeReplicaProbe(launcher));
-            services.AddSingleton(TestSupport.FastTimings);
-            services.AddSingleton(new EndpointStreamOptions { HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(5) });
+            collection.AddSingleton<IReplicaLauncher>(launcher);
+            collection.AddSingleton<IReplicaProbe>(new FakeReplicaProbe(launcher));
+            collection.AddSingleton(TestSupport.FastTimings);
+            collection.AddSingleton(new EndpointStreamOptions { HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(5) });
+            services?.Invoke(collection);
         });
         await app.StartAsync();
         return new ControllerHost(app, dir, launcher);

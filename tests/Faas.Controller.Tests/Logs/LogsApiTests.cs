@@ -55,7 +55,7 @@ public sealed class LogsApiTests : IAsyncLifetime
     [Theory]
     [InlineData("/system/logs", HttpStatusCode.BadRequest, "name is required")]
     [InlineData("/system/logs?name=Bad_Name", HttpStatusCode.BadRequest, "DNS-1123")]
-    [InlineData("/system/logs?name=talker&namespace=other", HttpStatusCode.BadRequest, "namespace must be: openfaas-fn")]
+    [InlineData("/system/logs?name=talker&namespace=other", HttpStatusCode.BadRequest, "namespace 'other' does not exist")]
     [InlineData("/system/logs?name=talker&tail=ten", HttpStatusCode.UnprocessableEntity, "tail 'ten'")]
     [InlineData("/system/logs?name=talker&follow=maybe", HttpStatusCode.UnprocessableEntity, "follow 'maybe'")]
     [InlineData("/system/logs?name=talker&since=yesterday", HttpStatusCode.UnprocessableEntity, "since 'yesterday'")]

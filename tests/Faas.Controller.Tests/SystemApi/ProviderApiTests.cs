@@ -78,14 +78,15 @@ public sealed class ProviderApiTests : IAsyncLifetime
     [InlineData("POST", "/system/functions", "{\"service\":\"Bad_Name\",\"image\":\"x\"}", "DNS-1123")]
     [InlineData("POST", "/system/functions", "{\"service\":\"\",\"image\":\"x\"}", "is required")]
     [InlineData("POST", "/system/functions", "{\"service\":\"noimage\"}", "image is required")]
-    [InlineData("POST", "/system/functions", "{\"service\":\"ns\",\"image\":\"x\",\"namespace\":\"other\"}", "namespace must be: openfaas-fn")]
+    [InlineData("POST", "/system/functions", "{\"service\":\"ns\",\"image\":\"x\",\"namespace\":\"other\"}", "namespace 'other' does not exist")]
     [InlineData("POST", "/system/functions", "{\"service\":\"ks\",\"image\":\"x\",\"namespace\":\"kube-system\"}", "kube-system")]
     [InlineData("POST", "/system/functions", "{\"service\":\"lbl\",\"image\":\"x\",\"labels\":{\"com.openfaas.scale.min\":\"many\"}}", "com.openfaas.scale.min 'many'")]
-    [InlineData("POST", "/system/functions", "{\"service\":\"sec\",\"image\":\"x\",\"secrets\":[\"db\"]}", "secrets are not supported yet")]
+    [InlineData("POST", "/system/functions", "{\"service\":\"sec\",\"image\":\"x\",\"secrets\":[\"db\"]}", "unable to fetch secrets db: no such secret in namespace openfaas-fn")]
+    [InlineData("POST", "/system/functions", "{\"service\":\"sec2\",\"image\":\"x\",\"secrets\":[\"Bad_Secret\"]}", "secrets entry 'Bad_Secret' is invalid")]
     [InlineData("POST", "/system/functions", "{\"service\":\"img\",\"image\":\"missing:1\"}", "faas-cli build")]
     [InlineData("DELETE", "/system/functions", "{", "invalid JSON")]
     [InlineData("DELETE", "/system/functions", "{}", "functionName is required")]
-    [InlineData("DELETE", "/system/functions?namespace=other", "{\"functionName\":\"x\"}", "namespace must be: openfaas-fn")]
+    [InlineData("DELETE", "/system/functions?namespace=other", "{\"functionName\":\"x\"}", "namespace 'other' does not exist")]
     [InlineData("POST", "/system/scale-function/x", "{\"replicas\":-1}", "invalid JSON")]
     [InlineData("POST", "/system/scale-function/x", "{\"replicas\":\"three\"}", "invalid JSON")]
     [InlineData("POST", "/system/scale-function/x", "{\"replicas\":1000}", "0 to 100")]
@@ -172,24 +173,21 @@ public sealed class ProviderApiTests : IAsyncLifetime
         using var get = await Client.GetAsync("/system/function/x?namespace=kube-system");
 
         Assert.Equal(HttpStatusCode.BadRequest, list.StatusCode);
-        Assert.Equal("namespace must be: openfaas-fn", await list.Content.ReadAsStringAsync());
+        Assert.StartsWith("namespace 'other' does not exist: create it first", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
     }
 
     [Fact]
-    public async Task Info_Namespaces_Secrets_Healthz()
+    public async Task Info_Namespaces_Healthz()
     {
         var info = JsonSerializer.Deserialize(await Client.GetStringAsync("/system/info"), FaasJsonContext.Default.ProviderInfo)!;
         var namespaces = JsonSerializer.Deserialize(await Client.GetStringAsync("/system/namespaces"), FaasJsonContext.Default.ListString)!;
-        using var secrets = await Client.GetAsync("/system/secrets");
         using var health = await Client.GetAsync("/healthz");
 
         Assert.Equal("faas-controller", info.Provider);
         Assert.Equal("process", info.Orchestration);
         Assert.Equal("0.1.0", info.Version!.Release);
         Assert.Equal(["openfaas-fn"], namespaces);
-        Assert.Equal(HttpStatusCode.NotImplemented, secrets.StatusCode);
-        Assert.Contains("secrets are not supported yet", await secrets.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
