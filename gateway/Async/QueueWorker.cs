@@ -16,6 +16,8 @@ namespace Faas.Gateway.Async;
 /// retries with backoff, dead-letters what runs out of attempts and tells the callback.
 /// </summary>
 /// <remarks>
+/// Fetch: one pull request for as many messages as there are free slots of <c>max_inflight</c>
+/// (at most <c>fetch_batch</c>); each message runs on its own task and frees its slot when done.
 /// Per message:
 /// 1. Decode; wait for a slot of the function (<c>max_inflight_per_function</c>), sending
 ///    in-progress acks every ack_wait/3 from receipt until the end.
@@ -80,6 +82,8 @@ public sealed partial class QueueWorker(
         NatsJSConsumer? consumer = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // One slot is waited for; every other free one (up to fetch_batch) joins the same pull
+            // request, so a worker with room asks once for several calls instead of once per call.
             try
             {
                 await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -89,22 +93,47 @@ public sealed partial class QueueWorker(
                 break;
             }
 
-            NatsJSMsg<byte[]>? msg;
+            var reserved = 1;
+            while (reserved < _options.FetchBatch && _slots.Wait(0))
+            {
+                reserved++;
+            }
+
+            var received = 0;
+            var failed = false;
             try
             {
                 consumer ??= await queue.JetStream.CreateOrUpdateConsumerAsync(_options.Stream, queue.ConsumerConfig(), stoppingToken).ConfigureAwait(false);
-                msg = await consumer.NextAsync<byte[]>(FetchExpiry, stoppingToken).ConfigureAwait(false);
+                await foreach (var message in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = reserved, Expires = FetchExpiry }, stoppingToken)
+                    .ConfigureAwait(false))
+                {
+                    // Each message owns one reserved slot from here; RunAsync gives it back.
+                    received++;
+                    var task = RunAsync(message);
+                    _inFlight.TryAdd(task, 0);
+                    _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                _slots.Release();
                 break;
             }
             catch (Exception e) when (e is NatsException or TimeoutException or IOException or InvalidOperationException)
             {
-                _slots.Release();
                 consumer = null;
+                failed = true;
                 LogFetchFailed(logger, e.Message);
+            }
+            finally
+            {
+                if (reserved > received)
+                {
+                    _slots.Release(reserved - received);
+                }
+            }
+
+            if (failed)
+            {
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
@@ -113,19 +142,7 @@ public sealed partial class QueueWorker(
                 {
                     break;
                 }
-
-                continue;
             }
-
-            if (msg is not { } message)
-            {
-                _slots.Release();
-                continue;
-            }
-
-            var task = RunAsync(message);
-            _inFlight.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
 
         // Graceful stop: no more fetches; let the calls in flight finish, within bounds.
