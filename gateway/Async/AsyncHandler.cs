@@ -60,10 +60,10 @@ public sealed partial class AsyncHandler(
         {
             callId = Guid.NewGuid().ToString();
         }
-        else if (!IsValidCallId(callId))
+        else if (!CallIds.IsValid(callId))
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status400BadRequest,
-                $"{Headers.CallId} '{callId}' is invalid: use 1 to 128 letters, digits, '-' or '_' (a GUID is best)").ConfigureAwait(false);
+                $"{Headers.CallId} '{callId}' is invalid: {CallIds.Rule}").ConfigureAwait(false);
             return;
         }
 
@@ -187,6 +187,12 @@ public sealed partial class AsyncHandler(
         }
 
         var callId = context.Request.RouteValues[CallIdRouteKey]?.ToString() ?? "";
+        if (!CallIds.IsValid(callId))
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"'{callId}' is not a call id: {CallIds.Rule}").ConfigureAwait(false);
+            return;
+        }
+
         CallStatus? status;
         try
         {
@@ -226,9 +232,6 @@ public sealed partial class AsyncHandler(
                 return false;
         }
     }
-
-    internal static bool IsValidCallId(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static Dictionary<string, string[]> CopyHeaders(IHeaderDictionary headers)
     {
