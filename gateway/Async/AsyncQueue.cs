@@ -262,6 +262,36 @@ public sealed partial class AsyncQueue(AsyncOptions options, TimeProvider time, 
         }
     }
 
+    /// <summary>The status with its bucket revision (for <see cref="TryUpdateStatusAsync"/>), or null when unknown or expired.</summary>
+    public async Task<(CallStatus Status, ulong Revision)?> GetStatusEntryAsync(string callId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var entry = await Status.GetEntryAsync<byte[]>(CallIds.KeyFor(callId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return entry.Value is null || JsonSerializer.Deserialize(entry.Value, AsyncJsonContext.Default.CallStatus) is not { } status
+                ? null
+                : (status, entry.Revision);
+        }
+        catch (Exception e) when (e is NatsKVKeyNotFoundException or NatsKVKeyDeletedException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the status only if it is still at <paramref name="revision"/>; false when someone changed it meanwhile.</summary>
+    public async Task<bool> TryUpdateStatusAsync(CallStatus status, ulong revision, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Status.UpdateAsync(CallIds.KeyFor(status.CallId), Serialize(status), revision, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NatsKVWrongLastRevisionException)
+        {
+            return false;
+        }
+    }
+
     public async Task DeleteStatusAsync(string callId, CancellationToken cancellationToken = default) =>
         await Status.DeleteAsync(CallIds.KeyFor(callId), cancellationToken: cancellationToken).ConfigureAwait(false);
 

@@ -21,7 +21,8 @@ namespace Faas.Gateway.Async;
 /// Per message:
 /// 1. Decode; wait for a slot of the function (<c>max_inflight_per_function</c>), sending
 ///    in-progress acks every ack_wait/3 from receipt until the end.
-/// 2. Status <c>running</c>; invoke with the stored method, path, query, headers and body.
+/// 2. Claim: status <c>running</c> by compare-and-set, or ack and skip a <c>cancelled</c> call;
+///    invoke with the stored method, path, query, headers and body.
 /// 3. Retryable (retry codes, connection error, <c>X-OpenFaaS-Internal</c>) with attempts left →
 ///    status <c>queued</c>, NAK with backoff (or the function's <c>Retry-After</c>).
 /// 4. Out of attempts → dead-letter stream, callback with the failure, TERM, status <c>failed</c>.
@@ -203,8 +204,15 @@ public sealed partial class QueueWorker(
         var started = time.GetUtcNow();
         try
         {
-            // 2. Running, invoke.
-            await TryPutStatusAsync(NewStatus(call, CallStatus.Running, attempt) with { StartedAt = started }).ConfigureAwait(false);
+            // 2. Running (unless cancelled meanwhile), invoke.
+            if (!await TryClaimAsync(NewStatus(call, CallStatus.Running, attempt) with { StartedAt = started }).ConfigureAwait(false))
+            {
+                LogSkippedCancelled(logger, call.CallId, qualified);
+                await progress.StopAsync().ConfigureAwait(false);
+                await msg.AckAsync(cancellationToken: abort).ConfigureAwait(false);
+                return;
+            }
+
             result = await InvokeAsync(call, body, abort).ConfigureAwait(false);
         }
         finally
@@ -312,6 +320,43 @@ public sealed partial class QueueWorker(
         }
     }
 
+    /// <summary>
+    /// Moves the status to <c>running</c> with a compare-and-set, so a cancel and a start cannot both
+    /// win; false when the call was cancelled. Without a readable status (expired, NATS trouble) the
+    /// call runs: losing a status must not lose the call.
+    /// </summary>
+    private async Task<bool> TryClaimAsync(CallStatus running)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                if (await queue.GetStatusEntryAsync(running.CallId, _abort.Token).ConfigureAwait(false) is not { } entry)
+                {
+                    break;
+                }
+
+                if (entry.Status.Status == CallStatus.Cancelled)
+                {
+                    return false;
+                }
+
+                if (await queue.TryUpdateStatusAsync(running, entry.Revision, _abort.Token).ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            LogStatusFailed(logger, running.CallId, running.Status, e.Message);
+            return true;
+        }
+
+        await TryPutStatusAsync(running).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task TryPutStatusAsync(CallStatus status)
     {
         try
@@ -398,6 +443,9 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Could not record status {Status} of call {CallId}: {Reason}")]
     private static partial void LogStatusFailed(ILogger logger, string callId, string status, string reason);
+
+    [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Call {CallId} to {Function} was cancelled; skipped")]
+    private static partial void LogSkippedCancelled(ILogger logger, string callId, string function);
 }
 
 /// <summary>The outcome of one attempt: a response (status, headers, body) or a transport error.</summary>
