@@ -41,13 +41,17 @@ public sealed record CallFailure(int Attempts, int? StatusCode, string? Error, D
     public byte[]? Body { get; init; }
 }
 
-/// <summary>The status of a call kept in the <c>faas-calls</c> bucket and answered by <c>GET /async-function/{id}</c>.</summary>
+/// <summary>
+/// The status of a call kept in the <c>faas-calls</c> bucket and answered by <c>GET /async-function/{id}</c>:
+/// queued → running → succeeded | failed, or queued → cancelled (<c>DELETE /async-function/{id}</c>).
+/// </summary>
 public sealed record CallStatus
 {
     public const string Queued = "queued";
     public const string Running = "running";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
 
     public required string CallId { get; init; }
 

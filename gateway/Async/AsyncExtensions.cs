@@ -29,7 +29,7 @@ public static class AsyncExtensions
     }
 
     /// <summary>
-    /// <c>POST /async-function/{name}[/{**path}]</c>, <c>GET /async-function/{callId:guid}</c> and the
+    /// <c>POST /async-function/{name}[/{**path}]</c>, <c>GET</c> and <c>DELETE /async-function/{callId}</c> and the
     /// dead-letter routes under <c>/system/async/</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapAsync(this IEndpointRouteBuilder app)
@@ -39,7 +39,8 @@ public static class AsyncExtensions
         RequestDelegate enqueue = handler.EnqueueAsync;
         app.MapPost($"/async-function/{{{AsyncHandler.NameRouteKey}}}", enqueue);
         app.MapPost($"/async-function/{{{AsyncHandler.NameRouteKey}}}/{{**path}}", enqueue);
-        app.MapGet($"/async-function/{{{AsyncHandler.CallIdRouteKey}:guid}}", (RequestDelegate)handler.GetStatusAsync);
+        app.MapGet($"/async-function/{{{AsyncHandler.CallIdRouteKey}}}", (RequestDelegate)handler.GetStatusAsync);
+        app.MapDelete($"/async-function/{{{AsyncHandler.CallIdRouteKey}}}", (RequestDelegate)handler.CancelAsync);
         app.MapGet("/system/async/dead-letters", (RequestDelegate)deadLetters.ListAsync);
         app.MapPost($"/system/async/dead-letters/{{{AsyncHandler.CallIdRouteKey}}}/redrive", (RequestDelegate)deadLetters.RedriveAsync);
         return app;

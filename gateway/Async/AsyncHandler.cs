@@ -35,6 +35,7 @@ public sealed partial class AsyncHandler(
     public const string CallIdRouteKey = "callId";
     private const string Prefix = "/async-function/";
     private const int RetryAfterSeconds = 5;
+    private const int CancelAttempts = 5;
 
     private static readonly HashSet<string> SkippedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -60,10 +61,10 @@ public sealed partial class AsyncHandler(
         {
             callId = Guid.NewGuid().ToString();
         }
-        else if (!IsValidCallId(callId))
+        else if (!CallIds.IsValid(callId))
         {
             await GatewayErrors.WriteAsync(context, StatusCodes.Status400BadRequest,
-                $"{Headers.CallId} '{callId}' is invalid: use 1 to 128 letters, digits, '-' or '_' (a GUID is best)").ConfigureAwait(false);
+                $"{Headers.CallId} '{callId}' is invalid: {CallIds.Rule}").ConfigureAwait(false);
             return;
         }
 
@@ -187,6 +188,12 @@ public sealed partial class AsyncHandler(
         }
 
         var callId = context.Request.RouteValues[CallIdRouteKey]?.ToString() ?? "";
+        if (!CallIds.IsValid(callId))
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"'{callId}' is not a call id: {CallIds.Rule}").ConfigureAwait(false);
+            return;
+        }
+
         CallStatus? status;
         try
         {
@@ -205,8 +212,77 @@ public sealed partial class AsyncHandler(
             return;
         }
 
+        await WriteStatusAsync(context, status).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>DELETE /async-function/{callId}</c>: a queued call (not started yet, or waiting for a retry)
+    /// becomes <c>cancelled</c> (the worker skips it, no callback); 200 with the status, also when it
+    /// already was cancelled. 409 once it is running or
+    /// finished, 404 when unknown. The change is a compare-and-set on the status's revision, so it
+    /// cannot slip in after a worker has claimed the call.
+    /// </summary>
+    public async Task CancelAsync(HttpContext context)
+    {
+        if (await RejectUnlessReadyAsync(context).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var callId = context.Request.RouteValues[CallIdRouteKey]?.ToString() ?? "";
+        if (!CallIds.IsValid(callId))
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status400BadRequest, $"'{callId}' is not a call id: {CallIds.Rule}").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            for (var attempt = 0; attempt < CancelAttempts; attempt++)
+            {
+                if (await queue.GetStatusEntryAsync(callId, context.RequestAborted).ConfigureAwait(false) is not { } entry)
+                {
+                    await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound,
+                        $"call '{callId}' is unknown or its status expired (kept for {GatewayErrors.Format(queue.Options.CallStatusTtl)})").ConfigureAwait(false);
+                    return;
+                }
+
+                var (status, revision) = entry;
+                if (status.Status == CallStatus.Cancelled)
+                {
+                    await WriteStatusAsync(context, status).ConfigureAwait(false);
+                    return;
+                }
+
+                if (status.Status != CallStatus.Queued)
+                {
+                    await GatewayErrors.WriteAsync(context, StatusCodes.Status409Conflict,
+                        $"call '{callId}' is {status.Status}; only a queued call (not yet started, or waiting for a retry) can be cancelled").ConfigureAwait(false);
+                    return;
+                }
+
+                var cancelled = status with { Status = CallStatus.Cancelled, FinishedAt = time.GetUtcNow() };
+                if (await queue.TryUpdateStatusAsync(cancelled, revision, context.RequestAborted).ConfigureAwait(false))
+                {
+                    LogCancelled(logger, callId, status.Function);
+                    await WriteStatusAsync(context, cancelled).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            await GatewayErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"cannot cancel the call: {e.Message}", RetryAfterSeconds).ConfigureAwait(false);
+            return;
+        }
+
+        await GatewayErrors.WriteAsync(context, StatusCodes.Status409Conflict, $"call '{callId}' kept changing while cancelling it; ask again").ConfigureAwait(false);
+    }
+
+    private static Task WriteStatusAsync(HttpContext context, CallStatus status)
+    {
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, status, AsyncJsonContext.Default.CallStatus, context.RequestAborted).ConfigureAwait(false);
+        return JsonSerializer.SerializeAsync(context.Response.Body, status, AsyncJsonContext.Default.CallStatus, context.RequestAborted);
     }
 
     /// <summary>Writes 503 and returns true unless the queue can take calls.</summary>
@@ -226,9 +302,6 @@ public sealed partial class AsyncHandler(
                 return false;
         }
     }
-
-    internal static bool IsValidCallId(string id) =>
-        id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static Dictionary<string, string[]> CopyHeaders(IHeaderDictionary headers)
     {
@@ -280,4 +353,7 @@ public sealed partial class AsyncHandler(
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Could not queue call {CallId}: {Reason}")]
     private static partial void LogEnqueueFailed(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Call {CallId} to {Function}: queued -> cancelled")]
+    private static partial void LogCancelled(ILogger logger, string callId, string function);
 }

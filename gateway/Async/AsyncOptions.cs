@@ -29,6 +29,9 @@ public sealed record AsyncOptions
 
     public int MaxInflightPerFunction { get; init; } = 4;
 
+    /// <summary>Messages asked for per pull request, at most the worker's free slots (1 = one pull per call).</summary>
+    public int FetchBatch { get; init; } = 32;
+
     // 960Ki: nats-server's default max_payload (1 MiB) less the 64 KiB kept for the call's headers,
     // so the default fits a default server without being lowered at start-up.
     public long MaxAsyncBody { get; init; } = 960 * 1024;
@@ -60,6 +63,7 @@ public static class AsyncOptionsReader
     public const string QueueWorkerKey = "queue_worker";
     public const string MaxInflightKey = "max_inflight";
     public const string MaxInflightPerFunctionKey = "max_inflight_per_function";
+    public const string FetchBatchKey = "fetch_batch";
     public const string MaxAsyncBodyKey = "max_async_body";
     public const string MaxRetryAttemptsKey = "max_retry_attempts";
     public const string InitialRetryWaitKey = "initial_retry_wait";
@@ -116,6 +120,7 @@ public static class AsyncOptionsReader
         var queueWorker = ConfigValues.Bool(configuration, QueueWorkerKey, d.QueueWorker, errors);
         var maxInflight = ConfigValues.Int(configuration, MaxInflightKey, d.MaxInflight, 1, 10_000, errors);
         var perFunction = ConfigValues.Int(configuration, MaxInflightPerFunctionKey, d.MaxInflightPerFunction, 1, 10_000, errors);
+        var fetchBatch = ConfigValues.Int(configuration, FetchBatchKey, d.FetchBatch, 1, 1000, errors);
         var maxBody = ConfigValues.Size(configuration, MaxAsyncBodyKey, d.MaxAsyncBody, 0, MaxBodyLimit, "960Ki", errors);
         var attempts = ConfigValues.Int(configuration, MaxRetryAttemptsKey, d.Retry.MaxAttempts, 1, 100, errors);
         var initialWait = ConfigValues.Duration(configuration, InitialRetryWaitKey, d.Retry.InitialWait, TimeSpan.Zero, TimeSpan.FromHours(1), errors);
@@ -175,6 +180,7 @@ public static class AsyncOptionsReader
             QueueWorker = queueWorker || role == QueueWorkerRole,
             MaxInflight = maxInflight,
             MaxInflightPerFunction = perFunction,
+            FetchBatch = fetchBatch,
             MaxAsyncBody = maxBody,
             Retry = new RetryPolicy(attempts, initialWait, maxWait, codes),
             CallStatusTtl = ttl,

@@ -29,7 +29,7 @@ public static class AsyncMessages
 
     public static string WorkSubject(string name, string @namespace) => $"{WorkSubjectPrefix}{@namespace}.{name}";
 
-    public static string DeadSubject(string callId) => DeadSubjectPrefix + callId;
+    public static string DeadSubject(string callId) => DeadSubjectPrefix + CallIds.KeyFor(callId);
 
     public static NatsHeaders Encode(AsyncCall call)
     {
@@ -237,7 +237,7 @@ public sealed partial class AsyncQueue(AsyncOptions options, TimeProvider time, 
     {
         try
         {
-            await Status.CreateAsync(status.CallId, Serialize(status), cancellationToken).ConfigureAwait(false);
+            await Status.CreateAsync(CallIds.KeyFor(status.CallId), Serialize(status), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (NatsKVCreateException)
@@ -247,13 +247,13 @@ public sealed partial class AsyncQueue(AsyncOptions options, TimeProvider time, 
     }
 
     public async Task PutStatusAsync(CallStatus status, CancellationToken cancellationToken = default) =>
-        await Status.PutAsync(status.CallId, Serialize(status), cancellationToken).ConfigureAwait(false);
+        await Status.PutAsync(CallIds.KeyFor(status.CallId), Serialize(status), cancellationToken).ConfigureAwait(false);
 
     public async Task<CallStatus?> GetStatusAsync(string callId, CancellationToken cancellationToken = default)
     {
         try
         {
-            var entry = await Status.GetEntryAsync<byte[]>(callId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var entry = await Status.GetEntryAsync<byte[]>(CallIds.KeyFor(callId), cancellationToken: cancellationToken).ConfigureAwait(false);
             return entry.Value is null ? null : JsonSerializer.Deserialize(entry.Value, AsyncJsonContext.Default.CallStatus);
         }
         catch (Exception e) when (e is NatsKVKeyNotFoundException or NatsKVKeyDeletedException or JsonException)
@@ -262,8 +262,38 @@ public sealed partial class AsyncQueue(AsyncOptions options, TimeProvider time, 
         }
     }
 
+    /// <summary>The status with its bucket revision (for <see cref="TryUpdateStatusAsync"/>), or null when unknown or expired.</summary>
+    public async Task<(CallStatus Status, ulong Revision)?> GetStatusEntryAsync(string callId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var entry = await Status.GetEntryAsync<byte[]>(CallIds.KeyFor(callId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return entry.Value is null || JsonSerializer.Deserialize(entry.Value, AsyncJsonContext.Default.CallStatus) is not { } status
+                ? null
+                : (status, entry.Revision);
+        }
+        catch (Exception e) when (e is NatsKVKeyNotFoundException or NatsKVKeyDeletedException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes the status only if it is still at <paramref name="revision"/>; false when someone changed it meanwhile.</summary>
+    public async Task<bool> TryUpdateStatusAsync(CallStatus status, ulong revision, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Status.UpdateAsync(CallIds.KeyFor(status.CallId), Serialize(status), revision, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NatsKVWrongLastRevisionException)
+        {
+            return false;
+        }
+    }
+
     public async Task DeleteStatusAsync(string callId, CancellationToken cancellationToken = default) =>
-        await Status.DeleteAsync(callId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Status.DeleteAsync(CallIds.KeyFor(callId), cancellationToken: cancellationToken).ConfigureAwait(false);
 
     /// <summary>Stores a call that ran out of attempts, with its failure, in the dead-letter stream.</summary>
     public async Task PublishDeadLetterAsync(AsyncCall call, byte[] body, CancellationToken cancellationToken = default)

@@ -67,7 +67,7 @@ public sealed partial class DeadLetterHandler(AsyncQueue queue, AsyncHandler gat
             }
             else
             {
-                if (!AsyncHandler.IsValidCallId(callId)
+                if (!CallIds.IsValid(callId)
                     || await queue.GetDeadLetterAsync(callId, context.RequestAborted).ConfigureAwait(false) is not { } letter)
                 {
                     await GatewayErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"call '{callId}' is not in the dead-letter stream").ConfigureAwait(false);

@@ -16,10 +16,13 @@ namespace Faas.Gateway.Async;
 /// retries with backoff, dead-letters what runs out of attempts and tells the callback.
 /// </summary>
 /// <remarks>
+/// Fetch: one pull request for as many messages as there are free slots of <c>max_inflight</c>
+/// (at most <c>fetch_batch</c>); each message runs on its own task and frees its slot when done.
 /// Per message:
 /// 1. Decode; wait for a slot of the function (<c>max_inflight_per_function</c>), sending
 ///    in-progress acks every ack_wait/3 from receipt until the end.
-/// 2. Status <c>running</c>; invoke with the stored method, path, query, headers and body.
+/// 2. Claim: status <c>running</c> by compare-and-set, or ack and skip a <c>cancelled</c> call;
+///    invoke with the stored method, path, query, headers and body.
 /// 3. Retryable (retry codes, connection error, <c>X-OpenFaaS-Internal</c>) with attempts left →
 ///    status <c>queued</c>, NAK with backoff (or the function's <c>Retry-After</c>).
 /// 4. Out of attempts → dead-letter stream, callback with the failure, TERM, status <c>failed</c>.
@@ -80,6 +83,8 @@ public sealed partial class QueueWorker(
         NatsJSConsumer? consumer = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // One slot is waited for; every other free one (up to fetch_batch) joins the same pull
+            // request, so a worker with room asks once for several calls instead of once per call.
             try
             {
                 await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -89,22 +94,47 @@ public sealed partial class QueueWorker(
                 break;
             }
 
-            NatsJSMsg<byte[]>? msg;
+            var reserved = 1;
+            while (reserved < _options.FetchBatch && _slots.Wait(0))
+            {
+                reserved++;
+            }
+
+            var received = 0;
+            var failed = false;
             try
             {
                 consumer ??= await queue.JetStream.CreateOrUpdateConsumerAsync(_options.Stream, queue.ConsumerConfig(), stoppingToken).ConfigureAwait(false);
-                msg = await consumer.NextAsync<byte[]>(FetchExpiry, stoppingToken).ConfigureAwait(false);
+                await foreach (var message in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = reserved, Expires = FetchExpiry }, stoppingToken)
+                    .ConfigureAwait(false))
+                {
+                    // Each message owns one reserved slot from here; RunAsync gives it back.
+                    received++;
+                    var task = RunAsync(message);
+                    _inFlight.TryAdd(task, 0);
+                    _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                _slots.Release();
                 break;
             }
             catch (Exception e) when (e is NatsException or TimeoutException or IOException or InvalidOperationException)
             {
-                _slots.Release();
                 consumer = null;
+                failed = true;
                 LogFetchFailed(logger, e.Message);
+            }
+            finally
+            {
+                if (reserved > received)
+                {
+                    _slots.Release(reserved - received);
+                }
+            }
+
+            if (failed)
+            {
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
@@ -113,19 +143,7 @@ public sealed partial class QueueWorker(
                 {
                     break;
                 }
-
-                continue;
             }
-
-            if (msg is not { } message)
-            {
-                _slots.Release();
-                continue;
-            }
-
-            var task = RunAsync(message);
-            _inFlight.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }
 
         // Graceful stop: no more fetches; let the calls in flight finish, within bounds.
@@ -186,8 +204,15 @@ public sealed partial class QueueWorker(
         var started = time.GetUtcNow();
         try
         {
-            // 2. Running, invoke.
-            await TryPutStatusAsync(NewStatus(call, CallStatus.Running, attempt) with { StartedAt = started }).ConfigureAwait(false);
+            // 2. Running (unless cancelled meanwhile), invoke.
+            if (!await TryClaimAsync(NewStatus(call, CallStatus.Running, attempt) with { StartedAt = started }).ConfigureAwait(false))
+            {
+                LogSkippedCancelled(logger, call.CallId, qualified);
+                await progress.StopAsync().ConfigureAwait(false);
+                await msg.AckAsync(cancellationToken: abort).ConfigureAwait(false);
+                return;
+            }
+
             result = await InvokeAsync(call, body, abort).ConfigureAwait(false);
         }
         finally
@@ -295,6 +320,43 @@ public sealed partial class QueueWorker(
         }
     }
 
+    /// <summary>
+    /// Moves the status to <c>running</c> with a compare-and-set, so a cancel and a start cannot both
+    /// win; false when the call was cancelled. Without a readable status (expired, NATS trouble) the
+    /// call runs: losing a status must not lose the call.
+    /// </summary>
+    private async Task<bool> TryClaimAsync(CallStatus running)
+    {
+        try
+        {
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                if (await queue.GetStatusEntryAsync(running.CallId, _abort.Token).ConfigureAwait(false) is not { } entry)
+                {
+                    break;
+                }
+
+                if (entry.Status.Status == CallStatus.Cancelled)
+                {
+                    return false;
+                }
+
+                if (await queue.TryUpdateStatusAsync(running, entry.Revision, _abort.Token).ConfigureAwait(false))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is NatsException or TimeoutException)
+        {
+            LogStatusFailed(logger, running.CallId, running.Status, e.Message);
+            return true;
+        }
+
+        await TryPutStatusAsync(running).ConfigureAwait(false);
+        return true;
+    }
+
     private async Task TryPutStatusAsync(CallStatus status)
     {
         try
@@ -381,6 +443,9 @@ public sealed partial class QueueWorker(
 
     [LoggerMessage(EventId = 5210, Level = LogLevel.Warning, Message = "Could not record status {Status} of call {CallId}: {Reason}")]
     private static partial void LogStatusFailed(ILogger logger, string callId, string status, string reason);
+
+    [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Call {CallId} to {Function} was cancelled; skipped")]
+    private static partial void LogSkippedCancelled(ILogger logger, string callId, string function);
 }
 
 /// <summary>The outcome of one attempt: a response (status, headers, body) or a transport error.</summary>

@@ -66,12 +66,14 @@ public sealed class AsyncInvokeTests
             [AsyncOptionsReader.MaxInflightKey] = "0",
             [AsyncOptionsReader.RetryHttpCodesKey] = "500,abc",
             [AsyncOptionsReader.AckWaitKey] = "forever",
+            [AsyncOptionsReader.FetchBatchKey] = "0",
         }).Build();
         var errors = new List<string>();
 
         AsyncOptionsReader.TryRead(configuration, errors);
 
-        Assert.Equal(4, errors.Count);
+        Assert.Equal(5, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("fetch_batch="));
         Assert.Contains(errors, e => e.StartsWith("nats_url="));
         Assert.Contains(errors, e => e.StartsWith("max_inflight="));
         Assert.Contains(errors, e => e.StartsWith("retry_http_codes="));
@@ -295,6 +297,52 @@ public sealed class AsyncInvokeTests
         Assert.Equal(CallStatus.Queued, (await rig.StatusAsync(callId))!.Status);
         Assert.Empty(rig.Callbacks.All);
     }
+    [Fact]
+    public async Task Worker_AsksForAsManyCallsAsItHasFreeSlots_InOnePullRequest()
+    {
+        const int queued = 24;
+        await using var rig = await AsyncRig.StartAsync(new Dictionary<string, string?> { [AsyncOptionsReader.QueueWorkerKey] = "false" });
+        await rig.AddFunctionAsync("batched", (c, _) => Reply(c, 200, "ok"));
+        for (var i = 0; i < queued; i++)
+        {
+            using var response = await rig.EnqueueAsync("batched");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        // The pull requests the worker sends, seen as a plain subscriber of the consumer's API subject.
+        await using var spy = new Faas.Nats.NatsConnection(new Faas.Nats.NatsOpts { Url = rig.Nats.Url });
+        await using var pulls = await spy.SubscribeCoreAsync<string>("$JS.API.CONSUMER.MSG.NEXT.faas-async.faas-workers");
+        await spy.PingAsync();
+        await using var worker = await GatewayHost.StartAsync(rig.Controller.Url, new Dictionary<string, string?>
+        {
+            [AsyncOptionsReader.NatsUrlKey] = rig.Nats.Url,
+            [AsyncOptionsReader.RoleKey] = AsyncOptionsReader.QueueWorkerRole,
+            [AsyncOptionsReader.GatewayUrlKey] = rig.Gateway.Url,
+            [AsyncOptionsReader.MaxInflightKey] = "8",
+            [AsyncOptionsReader.MaxInflightPerFunctionKey] = "8",
+            [AsyncOptionsReader.FetchBatchKey] = "6",
+        });
+        for (var i = 0; i < queued; i++)
+        {
+            await rig.Callbacks.NextAsync();
+        }
+
+        using var read = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = await pulls.Msgs.ReadAsync(read.Token);
+        var batches = new List<int> { Batch(first.Data!) };
+        while (pulls.Msgs.TryRead(out var more))
+        {
+            batches.Add(Batch(more.Data!));
+        }
+
+        // All 8 slots free at the start, but fetch_batch caps one request at 6.
+        Assert.Equal(6, batches[0]);
+        Assert.All(batches, b => Assert.InRange(b, 1, 6));
+        Assert.Equal(queued, rig.Callbacks.All.Select(c => c.CallId).Distinct().Count());
+
+        static int Batch(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("batch").GetInt32();
+    }
+
     [Fact]
     public async Task QueueWorkerRole_ServesOnlyHealth_AndRunsCallsThroughTheGivenGateway()
     {
