@@ -27,11 +27,25 @@ internal sealed partial class FunctionSupervisor
                     return;
                 }
 
+                if (IsPausedOrPausing(replica))
+                {
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                    continue;
+                }
+
                 var result = await _owner.Probe.ProbeAsync(replica.Url, cancellationToken);
                 ReplicaState state;
                 lock (_sync)
                 {
                     state = replica.State;
+                }
+
+                if (state is ReplicaState.Pausing or ReplicaState.Paused)
+                {
+                    // A stopped process cannot answer; only its exit is watched until it resumes.
+                    failures = 0;
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                    continue;
                 }
 
                 if (state is not (ReplicaState.Starting or ReplicaState.Ready))
@@ -76,6 +90,14 @@ internal sealed partial class FunctionSupervisor
         }
     }
 
+    private bool IsPausedOrPausing(Replica replica)
+    {
+        lock (_sync)
+        {
+            return replica.State is ReplicaState.Pausing or ReplicaState.Paused;
+        }
+    }
+
     /// <summary>Completes on exit or cancellation only: a process that cannot be waited for is left to the polls.</summary>
     private static async Task WaitForExitQuietlyAsync(IReplicaProcess process, CancellationToken cancellationToken)
     {
@@ -114,12 +136,12 @@ internal sealed partial class FunctionSupervisor
         bool wasReady;
         lock (_sync)
         {
-            if (replica.State is not (ReplicaState.Starting or ReplicaState.Ready))
+            if (replica.State is not (ReplicaState.Starting or ReplicaState.Ready or ReplicaState.Pausing or ReplicaState.Paused))
             {
                 return;
             }
 
-            wasReady = replica.State == ReplicaState.Ready;
+            wasReady = replica.State != ReplicaState.Starting;
             replica.FailureReason = reason;
             Transition(replica, ReplicaState.Failed);
         }

@@ -15,7 +15,7 @@ namespace Faas.Controller.Backends.Process;
 /// state lives in <c>&lt;state_dir&gt;/functions.json</c>; <see cref="ProcessReconciler"/> recovers it
 /// at start-up and keeps replicas in line; one <see cref="FunctionSupervisor"/> per function.
 /// </summary>
-public sealed class ProcessBackend : IFunctionBackend
+public sealed class ProcessBackend : IFunctionBackend, IWarmTier
 {
     private readonly ConcurrentDictionary<(string Name, string Namespace), FunctionSupervisor> _functions = new();
     private readonly ConcurrentDictionary<int, byte> _ports = new();
@@ -158,6 +158,31 @@ public sealed class ProcessBackend : IFunctionBackend
         }
 
         await supervisor.ScaleAsync(replicas, cancellationToken);
+        return BackendResult.Accepted;
+    }
+
+    public bool? IsPaused(string name, string @namespace) => Find(name, @namespace)?.IsPaused;
+
+    public async Task<BackendResult> PauseAsync(string name, string @namespace, CancellationToken cancellationToken = default)
+    {
+        if (Find(name, @namespace) is not { } supervisor)
+        {
+            return NotFound(name, @namespace);
+        }
+
+        return await supervisor.PauseAsync(cancellationToken)
+            ? BackendResult.Accepted
+            : BackendResult.Conflict($"function '{name}' was not paused: it is changing or serving a call; try again later");
+    }
+
+    public async Task<BackendResult> ResumeAsync(string name, string @namespace, CancellationToken cancellationToken = default)
+    {
+        if (Find(name, @namespace) is not { } supervisor)
+        {
+            return NotFound(name, @namespace);
+        }
+
+        await supervisor.ResumeAsync(cancellationToken);
         return BackendResult.Accepted;
     }
 

@@ -44,4 +44,7 @@ internal static partial class ProcessBackendLog
 
     [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Could not remove {Path}")]
     public static partial void CleanupFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Information, Message = "Function {Function}: not paused, replica {ReplicaId} has {InFlight} call(s) in flight")]
+    public static partial void PauseCanceled(ILogger logger, string function, string replicaId, string inFlight);
 }
