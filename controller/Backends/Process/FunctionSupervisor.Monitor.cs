@@ -3,6 +3,8 @@ namespace Faas.Controller.Backends.Process;
 /// <summary>The per-replica readiness and health monitor.</summary>
 internal sealed partial class FunctionSupervisor
 {
+    private static readonly TimeSpan PushedRetry = TimeSpan.FromMilliseconds(5);
+
     private void StartMonitor(Replica replica) =>
         replica.Monitor = Task.Run(() => MonitorAsync(replica, replica.MonitorStop.Token));
 
@@ -16,6 +18,7 @@ internal sealed partial class FunctionSupervisor
         var timings = _owner.Timings;
         var time = _owner.Time;
         var failures = 0;
+        var pushed = false;
         var exited = WaitForExitQuietlyAsync(replica.Process, cancellationToken);
         try
         {
@@ -80,8 +83,21 @@ internal sealed partial class FunctionSupervisor
                     return;
                 }
 
-                var interval = state == ReplicaState.Ready ? timings.ReadyPollInterval : timings.StartingPollInterval;
-                await Task.WhenAny(exited, Task.Delay(interval, time, cancellationToken));
+                if (state == ReplicaState.Ready)
+                {
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                }
+                else
+                {
+                    // Starting: the watchdog's ready file wakes us at once; the poll is the fallback.
+                    // The watchdog writes the file just before it turns ready, so a probe right
+                    // after a signal may still see 503: then look again soon, not a full poll later.
+                    var signaled = _owner.Ready.WhenSignaled(replica.Id);
+                    var poll = pushed ? PushedRetry : timings.StartingPollInterval;
+                    await Task.WhenAny(exited, signaled, Task.Delay(poll, time, cancellationToken));
+                    pushed = signaled.IsCompleted;
+                    _owner.Ready.Reset(replica.Id);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

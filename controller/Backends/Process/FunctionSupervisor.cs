@@ -485,6 +485,10 @@ internal sealed partial class FunctionSupervisor
             environment["log_timestamps"] = "true";
             environment["FAAS_REPLICA_ID"] = id;
 
+            // Readiness pushed: the watchdog writes this file once ready (ReadyNotifier).
+            environment["lock_file_path"] = _owner.Ready.FileFor(id);
+            _owner.Ready.WhenSignaled(id);
+
             var process = _owner.Launcher.Launch(new ReplicaLaunchSpec(id, Name, Namespace, port, handlerAssembly, logFile, environment));
             return new Replica(id, port, generation, now, process, now);
         }
@@ -536,6 +540,7 @@ internal sealed partial class FunctionSupervisor
 
         replica.Process.Dispose();
         replica.MonitorStop.Dispose();
+        _owner.Ready.Forget(replica.Id);
         _owner.ReleasePort(replica.Port);
         _owner.TryDeleteDirectory(_owner.Paths.ReplicaSecrets(Namespace, Name, replica.Id));
         _stopping.TryRemove(replica.Id, out _);

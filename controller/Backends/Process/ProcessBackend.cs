@@ -15,7 +15,7 @@ namespace Faas.Controller.Backends.Process;
 /// state lives in <c>&lt;state_dir&gt;/functions.json</c>; <see cref="ProcessReconciler"/> recovers it
 /// at start-up and keeps replicas in line; one <see cref="FunctionSupervisor"/> per function.
 /// </summary>
-public sealed class ProcessBackend : IFunctionBackend, IWarmTier
+public sealed class ProcessBackend : IFunctionBackend, IWarmTier, IDisposable
 {
     private readonly ConcurrentDictionary<(string Name, string Namespace), FunctionSupervisor> _functions = new();
     private readonly ConcurrentDictionary<int, byte> _ports = new();
@@ -39,6 +39,7 @@ public sealed class ProcessBackend : IFunctionBackend, IWarmTier
         Logger = logger;
         Paths = new ProcessPaths(options.StateDir);
         Store = new FunctionStateStore(Paths);
+        Ready = new ReadyNotifier(Paths.ReadyDir, logger);
     }
 
     public string Orchestration => ControllerOptions.ProcessBackend;
@@ -60,6 +61,8 @@ public sealed class ProcessBackend : IFunctionBackend, IWarmTier
     internal ProcessPaths Paths { get; }
 
     internal FunctionStateStore Store { get; }
+
+    internal ReadyNotifier Ready { get; }
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -200,6 +203,7 @@ public sealed class ProcessBackend : IFunctionBackend, IWarmTier
     /// <summary>Loads the state file and adopts the replicas that survived the previous controller.</summary>
     internal async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        Ready.Start();
         var state = Store.Load();
         int adopted = 0, lost = 0;
         foreach (var record in state.Functions)
@@ -278,7 +282,10 @@ public sealed class ProcessBackend : IFunctionBackend, IWarmTier
         await Task.WhenAll(supervisors.Select(s => s.RetireAsync()));
         await PersistAsync();
         PublishEndpoints();
+        Ready.Dispose();
     }
+
+    public void Dispose() => Ready.Dispose();
 
     internal Task PersistAsync() => Store.SaveAsync(() => new ProcessState
     {
