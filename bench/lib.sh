@@ -79,7 +79,7 @@ start_controller() {
 }
 
 # start_gateway LOG_NAME [KEY=VALUE ...]: a gateway in front of the controller, metrics on a free
-# port; GATEWAY_ENV="K=V ..." adds settings (runtime knobs for experiments). Sets GATEWAY_PORT,
+# port (GATEWAY_METRICS_PORT to choose it); GATEWAY_ENV="K=V ..." adds settings (runtime knobs for experiments). Sets GATEWAY_PORT,
 # GATEWAY_URL and GATEWAY_PID.
 start_gateway() {
   local name=$1
@@ -87,7 +87,7 @@ start_gateway() {
   GATEWAY_PORT=$(free_port)
   GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
   # shellcheck disable=SC2086
-  env port="$GATEWAY_PORT" metrics_port="$(free_port)" bind_address=127.0.0.1 functions_provider_url="$CONTROLLER_URL" \
+  env port="$GATEWAY_PORT" metrics_port="${GATEWAY_METRICS_PORT:-$(free_port)}" bind_address=127.0.0.1 functions_provider_url="$CONTROLLER_URL" \
     "$@" ${GATEWAY_ENV:-} \
     dotnet "$(out gateway Faas.Gateway.dll)" >"$WORK/$name.log" 2>&1 &
   GATEWAY_PID=$!

@@ -14,7 +14,8 @@ namespace Faas.Controller.Autoscaling;
 /// 1. List the functions of the namespace.
 /// 2. Parse each one's scaling labels; skip static (min == max) and invalid ones.
 /// 3. Read the load; a failing source skips the whole tick (logged once per outage).
-/// 4. Decide; scale when the decision differs from the desired count, logging old -> new.
+/// 4. Decide; scale when the decision differs from the desired count, then pause or resume
+///    (the warm tier, where the backend implements <see cref="IWarmTier"/>), logging old -> new.
 /// 5. Forget the state of functions that are gone.
 /// </remarks>
 public sealed partial class AutoscalerService(
@@ -112,24 +113,51 @@ public sealed partial class AutoscalerService(
 
     private async Task DecideAsync(FunctionStatus function, string qualified, ScalingSpec spec, double load, CancellationToken cancellationToken)
     {
+        var ns = function.Namespace ?? controllerOptions.FunctionNamespace;
         var current = (int)Math.Min(function.Replicas, int.MaxValue);
         var ready = (int)Math.Min(function.AvailableReplicas, int.MaxValue);
+
+        // The warm tier only where the backend can pause.
+        var warm = backend as IWarmTier;
+        var paused = warm?.IsPaused(function.Name, ns) ?? false;
+        if (warm is null && spec.PauseDuration is not null)
+        {
+            spec = spec with { PauseDuration = null };
+        }
+
         var state = _states.GetValueOrDefault(qualified) ?? DeciderState.Empty;
-        var (desired, next) = ScaleDecider.Decide(spec, new LoadSample(load), ready, current, time.GetUtcNow(), state);
+        var (desired, pause, next) = ScaleDecider.Decide(spec, new LoadSample(load), ready, current, paused, time.GetUtcNow(), state);
         _states[qualified] = next;
-        if (desired == current)
+        if (desired != current)
+        {
+            var result = await backend.ScaleAsync(function.Name, ns, desired, cancellationToken).ConfigureAwait(false);
+            if (result.Status == BackendStatus.Accepted)
+            {
+                LogScaled(logger, qualified, current, desired, load, spec.TypeName, next.Panicking);
+            }
+            else
+            {
+                LogScaleFailed(logger, qualified, current, desired, result.Message);
+            }
+        }
+
+        if (warm is null || pause == paused || desired == 0)
         {
             return;
         }
 
-        var result = await backend.ScaleAsync(function.Name, function.Namespace ?? controllerOptions.FunctionNamespace, desired, cancellationToken).ConfigureAwait(false);
-        if (result.Status == BackendStatus.Accepted)
+        var changed = pause
+            ? await warm.PauseAsync(function.Name, ns, cancellationToken).ConfigureAwait(false)
+            : await warm.ResumeAsync(function.Name, ns, cancellationToken).ConfigureAwait(false);
+        if (changed.Status == BackendStatus.Accepted)
         {
-            LogScaled(logger, qualified, current, desired, load, spec.TypeName, next.Panicking);
+            LogPauseChanged(logger, qualified, paused ? "paused" : "running", pause ? "paused" : "running");
         }
         else
         {
-            LogScaleFailed(logger, qualified, current, desired, result.Message);
+            // Not paused this time (a call in flight, a roll-out): the next tick tries again.
+            _states[qualified] = next with { LastPaused = paused };
+            LogPauseDeferred(logger, qualified, changed.Message);
         }
     }
 
@@ -147,6 +175,12 @@ public sealed partial class AutoscalerService(
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Information, Message = "Reading load works again; autoscaling resumed")]
     private static partial void LogSourceRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Information, Message = "Warm tier of {Function}: {Old} -> {New}")]
+    private static partial void LogPauseChanged(ILogger logger, string function, string old, string @new);
+
+    [LoggerMessage(EventId = 707, Level = LogLevel.Debug, Message = "Warm tier of {Function} unchanged: {Reason}")]
+    private static partial void LogPauseDeferred(ILogger logger, string function, string reason);
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Error, Message = "Autoscaler pass failed")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);

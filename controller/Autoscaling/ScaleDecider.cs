@@ -29,12 +29,16 @@ public sealed record DeciderState
     /// <summary>The count the previous decision returned; null before the first.</summary>
     public int? LastDesired { get; init; }
 
+    /// <summary>Whether the previous decision paused the replicas (the warm tier).</summary>
+    public bool LastPaused { get; init; }
+
     public bool Panicking => PanicSince is not null;
 }
 
 /// <summary>
-/// Decides a function's replica count. A pure function of (spec, observed load, ready replicas,
-/// current desired replicas, now, previous state): no clock, no I/O, so it is tested as timelines.
+/// Decides a function's replica count and whether its replicas are paused (the warm tier). A pure
+/// function of (spec, observed load, ready replicas, current desired replicas, current pause, now,
+/// previous state): no clock, no I/O, so it is tested as timelines.
 /// </summary>
 /// <remarks>
 /// The Knative KPA model with the OpenFaaS Pro formula (<c>openfaas-reference.md</c> §5.4):
@@ -47,35 +51,37 @@ public sealed record DeciderState
 ///    after the last time it did; while panicking the count never goes down.
 /// 6. A scale-down goes only to the highest recommendation within the scale-down delay.
 /// 7. Clamp to [max(min, 1), max].
+/// 8. Warm tier: pause when enabled and no load was seen for <c>pause-duration</c>; the count does
+///    not change while paused. A function already paused stays so until load shows up.
 /// </remarks>
 public static class ScaleDecider
 {
     // ceil() of a quotient that should be whole (e.g. 90 / 45) must not round up on float noise.
     private const double Epsilon = 1e-9;
 
-    public static (int Desired, DeciderState Next) Decide(
-        ScalingSpec spec, LoadSample load, int readyReplicas, int currentDesired, DateTimeOffset now, DeciderState state)
+    public static (int Desired, bool Paused, DeciderState Next) Decide(
+        ScalingSpec spec, LoadSample load, int readyReplicas, int currentDesired, bool currentPaused, DateTimeOffset now, DeciderState state)
     {
         // 1. Static.
         if (spec.IsStatic)
         {
-            return (currentDesired, state);
+            return (currentDesired, currentPaused, state);
         }
 
         // 2. History.
         var value = double.IsFinite(load.Value) && load.Value > 0 ? load.Value : 0;
         var loads = Append(state.Loads, new TimedValue(now, value), now - spec.StableWindow);
-        // Someone else (the gateway's scale-from-zero) lifted a function this decider had put at
-        // zero: count that as activity, or the next decision would put it back before the call's
-        // load shows up in the metrics.
-        var woken = state.LastDesired == 0 && currentDesired > 0;
+        // Someone else (the gateway's scale-from-zero or resume) lifted a function this decider had
+        // put at zero or paused: count that as activity, or the next decision would put it back
+        // before the call's load shows up in the metrics.
+        var woken = (state.LastDesired == 0 && currentDesired > 0) || (state.LastPaused && !currentPaused);
         var lastActive = value > 0 || woken ? now : state.LastActive ?? now;
 
         // 3. Scale to zero after the idle period; a function already at zero stays there until load
         //    shows up (also right after a controller restart, when the history is empty).
         if (spec.Zero && (now - lastActive >= spec.ZeroDuration || (currentDesired == 0 && value == 0)))
         {
-            return (0, new DeciderState { Loads = loads, PanicSince = null, LastActive = lastActive, LastDesired = 0 });
+            return (0, false, new DeciderState { Loads = loads, PanicSince = null, LastActive = lastActive, LastDesired = 0 });
         }
 
         // 4. Recommendations of both windows.
@@ -111,7 +117,16 @@ public static class ScaleDecider
 
         // 7. Bounds.
         desired = Math.Clamp(desired, Math.Max(spec.Min, 1), spec.Max);
-        return (desired, new DeciderState { Loads = loads, Recommendations = recommendations, PanicSince = panicSince, LastActive = lastActive, LastDesired = desired });
+
+        // 8. Warm tier: a paused function keeps its count, so resuming brings back what it had.
+        var paused = spec.PauseDuration is { } pause && currentDesired > 0
+            && (now - lastActive >= pause || (currentPaused && value == 0));
+        if (paused)
+        {
+            desired = currentDesired;
+        }
+
+        return (desired, paused, new DeciderState { Loads = loads, Recommendations = recommendations, PanicSince = panicSince, LastActive = lastActive, LastDesired = desired, LastPaused = paused });
     }
 
     private static int Replicas(double load, double perReplica) =>

@@ -32,6 +32,9 @@ public sealed record ScalingSpec
     public const string TypeLabel = "com.openfaas.scale.type";
     public const string ZeroLabel = "com.openfaas.scale.zero";
     public const string ZeroDurationLabel = "com.openfaas.scale.zero-duration";
+
+    /// <summary>Idle time after which the replicas are paused (the warm tier); unset = never paused.</summary>
+    public const string PauseDurationLabel = "com.openfaas.scale.pause-duration";
     public const string StableWindowLabel = "com.openfaas.scale.down.window";
     public const string ScaleDownDelayLabel = "com.openfaas.scale.down.delay";
     public const string PanicWindowLabel = "com.openfaas.scale.panic.window";
@@ -60,6 +63,13 @@ public sealed record ScalingSpec
     public bool Zero { get; init; }
 
     public TimeSpan ZeroDuration { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The warm tier: after this long without load the replicas are paused (no CPU, memory kept)
+    /// and a call resumes them in milliseconds; null = never paused. Shorter than
+    /// <see cref="ZeroDuration"/> when <see cref="Zero"/> is on.
+    /// </summary>
+    public TimeSpan? PauseDuration { get; init; }
 
     /// <summary>Load is averaged over this window for the stable (non-panic) decision.</summary>
     public TimeSpan StableWindow { get; init; } = TimeSpan.FromSeconds(60);
@@ -155,8 +165,17 @@ public sealed record ScalingSpec
         if (!TryDuration(labels, ZeroDurationLabel, d.ZeroDuration, TimeSpan.FromSeconds(1), MaxZeroDuration, out var zeroDuration, ref error)
             || !TryDuration(labels, StableWindowLabel, d.StableWindow, TimeSpan.FromSeconds(1), MaxStableWindow, out var stable, ref error)
             || !TryDuration(labels, PanicWindowLabel, d.PanicWindow, TimeSpan.FromSeconds(1), stable, out var panic, ref error)
-            || !TryDuration(labels, ScaleDownDelayLabel, d.ScaleDownDelay, TimeSpan.Zero, TimeSpan.FromHours(1), out var delay, ref error))
+            || !TryDuration(labels, ScaleDownDelayLabel, d.ScaleDownDelay, TimeSpan.Zero, TimeSpan.FromHours(1), out var delay, ref error)
+            || !TryDuration(labels, PauseDurationLabel, TimeSpan.Zero, TimeSpan.FromSeconds(1), MaxZeroDuration, out var pause, ref error))
         {
+            return null;
+        }
+
+        TimeSpan? pauseDuration = pause > TimeSpan.Zero ? pause : null;
+        if (zero && pauseDuration >= zeroDuration)
+        {
+            error = $"label {PauseDurationLabel} ({GoDuration.Format(pause)}) is not shorter than {ZeroDurationLabel} ({GoDuration.Format(zeroDuration)}): "
+                + "the warm tier comes before zero, so make it shorter (or drop it)";
             return null;
         }
 
@@ -176,6 +195,7 @@ public sealed record ScalingSpec
             Type = type,
             Zero = zero,
             ZeroDuration = zeroDuration,
+            PauseDuration = pauseDuration,
             StableWindow = stable,
             PanicWindow = panic,
             PanicThreshold = threshold,

@@ -26,8 +26,8 @@ public sealed class Replica(string id, string destinationPrefix)
     public void Release() => Interlocked.Decrement(ref _inFlight);
 }
 
-/// <summary>A function as the routing table knows it: desired replicas and the ready ones.</summary>
-public sealed class FunctionRoute(FunctionKey key, int desiredReplicas, Replica[] ready)
+/// <summary>A function as the routing table knows it: desired replicas, the ready ones, and whether they are paused.</summary>
+public sealed class FunctionRoute(FunctionKey key, int desiredReplicas, Replica[] ready, bool paused = false)
 {
     private uint _cursor;
 
@@ -39,6 +39,9 @@ public sealed class FunctionRoute(FunctionKey key, int desiredReplicas, Replica[
     public int DesiredReplicas { get; } = desiredReplicas;
 
     public Replica[] Ready { get; } = ready;
+
+    /// <summary>The replicas are paused (the warm tier): a call asks the controller to resume them.</summary>
+    public bool Paused { get; } = paused;
 
     public bool HasReady => Ready.Length > 0;
 

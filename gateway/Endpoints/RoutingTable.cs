@@ -55,7 +55,7 @@ public sealed class RoutingTable
                 ready.Add(Reuse(old, endpoint.Replica, prefix) ?? new Replica(endpoint.Replica, prefix));
             }
 
-            routes[key] = new FunctionRoute(key, function.Replicas, [.. ready]);
+            routes[key] = new FunctionRoute(key, function.Replicas, [.. ready], function.Paused);
         }
 
         return new RoutingTable(snapshot.Version, routes.ToFrozenDictionary());

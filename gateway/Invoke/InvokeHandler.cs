@@ -22,8 +22,8 @@ namespace Faas.Gateway.Invoke;
 ///    does not know it either).
 /// 3. No ready replica → hold until the table shows one or <c>ready_wait_timeout</c> passes (504),
 ///    at most <c>max_held_requests_per_function</c> calls per function (more → 503,
-///    <see cref="HeldRequests"/>); a function scaled to zero is poked to one replica once for all
-///    its held calls (<see cref="ScaleFromZero"/>).
+///    <see cref="HeldRequests"/>); a function scaled to zero is poked to one replica, a paused one
+///    (warm tier) to its own count, once for all its held calls (<see cref="ScaleFromZero"/>).
 /// 4. Pick the ready replica with the fewest in-flight requests.
 /// 5. Add the OpenFaaS headers, cut <c>/function/{name}</c> off the path.
 /// 6. Forward with YARP (bodies streamed both ways, activity timeout = <c>upstream_timeout</c>).
@@ -191,7 +191,12 @@ public sealed partial class InvokeHandler(
         {
             if (route is { DesiredReplicas: 0 })
             {
-                scaleFromZero.Poke(key);
+                scaleFromZero.Poke(key, 1);
+            }
+            else if (route is { Paused: true })
+            {
+                // Warm tier: asking for the count it already has resumes the paused replicas.
+                scaleFromZero.Poke(key, route.DesiredReplicas);
             }
 
             LogHolding(logger, key.ToString(), _readyWaitText);

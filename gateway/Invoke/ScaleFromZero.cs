@@ -6,8 +6,9 @@ using Faas.Gateway.Provider;
 namespace Faas.Gateway.Invoke;
 
 /// <summary>
-/// Pokes the controller when a call arrives for a function scaled to zero: asks for one replica,
-/// once (single flight) for all the calls held for that function. The gateway only pokes; how many
+/// Pokes the controller when a call arrives for a function scaled to zero (asks for one replica)
+/// or paused in the warm tier (asks for the count it has, which resumes it), once (single flight)
+/// for all the calls held for that function. The gateway only pokes; how many
 /// replicas the function should really have stays the autoscaler's decision. Held calls then wait
 /// for the endpoint stream to show the new replica.
 /// </summary>
@@ -24,8 +25,8 @@ public sealed partial class ScaleFromZero(ProviderClient provider, GatewayOption
     private readonly TimeSpan _retryAfter = options.ReadyWaitTimeout > MinRetry ? options.ReadyWaitTimeout : MinRetry;
     private readonly ConcurrentDictionary<FunctionKey, long> _asked = new();
 
-    /// <summary>Starts a scale-up to one replica in the background unless one is already asked for.</summary>
-    public void Poke(FunctionKey key)
+    /// <summary>Asks for <paramref name="replicas"/> in the background unless an ask is already out.</summary>
+    public void Poke(FunctionKey key, int replicas = 1)
     {
         var now = time.GetTimestamp();
         if (_asked.Count >= MaxRemembered)
@@ -54,16 +55,16 @@ public sealed partial class ScaleFromZero(ProviderClient provider, GatewayOption
             }
         }
 
-        _ = PokeAsync(key, now);
+        _ = PokeAsync(key, Math.Max(replicas, 1), now);
     }
 
     /// <summary>A held call saw a ready replica: the next time the function is at zero, ask again.</summary>
     public void Settle(FunctionKey key) => _asked.TryRemove(key, out _);
 
-    private async Task PokeAsync(FunctionKey key, long asked)
+    private async Task PokeAsync(FunctionKey key, int replicas, long asked)
     {
-        LogScalingUp(logger, key.ToString());
-        var result = await provider.ScaleAsync(key.Name, key.Namespace, 1).ConfigureAwait(false);
+        LogScalingUp(logger, key.ToString(), replicas);
+        var result = await provider.ScaleAsync(key.Name, key.Namespace, (ulong)replicas).ConfigureAwait(false);
         if (!result.Value)
         {
             LogScaleFailed(logger, key.ToString(), result.Error ?? "");
@@ -71,9 +72,9 @@ public sealed partial class ScaleFromZero(ProviderClient provider, GatewayOption
         }
     }
 
-    [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Scaling {Function} from zero to 1 replica for a waiting call")]
-    private static partial void LogScalingUp(ILogger logger, string function);
+    [LoggerMessage(EventId = 220, Level = LogLevel.Information, Message = "Waking {Function} ({Replicas} replica(s)) for a waiting call")]
+    private static partial void LogScalingUp(ILogger logger, string function, int replicas);
 
-    [LoggerMessage(EventId = 221, Level = LogLevel.Warning, Message = "Scaling {Function} from zero failed: {Error}")]
+    [LoggerMessage(EventId = 221, Level = LogLevel.Warning, Message = "Waking {Function} failed: {Error}")]
     private static partial void LogScaleFailed(ILogger logger, string function, string error);
 }

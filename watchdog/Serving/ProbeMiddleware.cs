@@ -2,13 +2,17 @@ namespace Faas.Watchdog.Serving;
 
 /// <summary>
 /// <c>/_/health</c> (liveness: 200 <c>OK</c> unless draining or failed) and <c>/_/ready</c>
-/// (200 when ready, 503 while starting or draining, 429 at <c>max_inflight</c>). GET only, as of-watchdog.
+/// (200 when ready, 503 while starting or draining, 429 at <c>max_inflight</c>; header
+/// <c>X-Inflight</c> = calls in flight). GET only, as of-watchdog.
 /// Every other path goes to the handler.
 /// </summary>
 internal sealed class ProbeMiddleware(RequestDelegate next, ReplicaStatus status, ConcurrencyLimiter limiter)
 {
     public const string HealthPath = "/_/health";
     public const string ReadyPath = "/_/ready";
+
+    /// <summary>On <c>/_/ready</c>: calls being served right now.</summary>
+    public const string InFlightHeader = "X-Inflight";
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -25,6 +29,8 @@ internal sealed class ProbeMiddleware(RequestDelegate next, ReplicaStatus status
 
         if (string.Equals(path, ReadyPath, StringComparison.Ordinal))
         {
+            // The controller checks for zero before it pauses the replica (the warm tier).
+            context.Response.Headers[InFlightHeader] = limiter.InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Answer(context, status.State switch
             {
                 ReplicaState.Ready when limiter.IsSaturated => (StatusCodes.Status429TooManyRequests, "concurrent request limit reached"),

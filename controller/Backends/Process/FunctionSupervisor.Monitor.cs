@@ -3,6 +3,8 @@ namespace Faas.Controller.Backends.Process;
 /// <summary>The per-replica readiness and health monitor.</summary>
 internal sealed partial class FunctionSupervisor
 {
+    private static readonly TimeSpan PushedRetry = TimeSpan.FromMilliseconds(5);
+
     private void StartMonitor(Replica replica) =>
         replica.Monitor = Task.Run(() => MonitorAsync(replica, replica.MonitorStop.Token));
 
@@ -16,6 +18,7 @@ internal sealed partial class FunctionSupervisor
         var timings = _owner.Timings;
         var time = _owner.Time;
         var failures = 0;
+        var pushed = false;
         var exited = WaitForExitQuietlyAsync(replica.Process, cancellationToken);
         try
         {
@@ -27,11 +30,25 @@ internal sealed partial class FunctionSupervisor
                     return;
                 }
 
+                if (IsPausedOrPausing(replica))
+                {
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                    continue;
+                }
+
                 var result = await _owner.Probe.ProbeAsync(replica.Url, cancellationToken);
                 ReplicaState state;
                 lock (_sync)
                 {
                     state = replica.State;
+                }
+
+                if (state is ReplicaState.Pausing or ReplicaState.Paused)
+                {
+                    // A stopped process cannot answer; only its exit is watched until it resumes.
+                    failures = 0;
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                    continue;
                 }
 
                 if (state is not (ReplicaState.Starting or ReplicaState.Ready))
@@ -66,13 +83,34 @@ internal sealed partial class FunctionSupervisor
                     return;
                 }
 
-                var interval = state == ReplicaState.Ready ? timings.ReadyPollInterval : timings.StartingPollInterval;
-                await Task.WhenAny(exited, Task.Delay(interval, time, cancellationToken));
+                if (state == ReplicaState.Ready)
+                {
+                    await Task.WhenAny(exited, Task.Delay(timings.ReadyPollInterval, time, cancellationToken));
+                }
+                else
+                {
+                    // Starting: the watchdog's ready file wakes us at once; the poll is the fallback.
+                    // The watchdog writes the file just before it turns ready, so a probe right
+                    // after a signal may still see 503: then look again soon, not a full poll later.
+                    var signaled = _owner.Ready.WhenSignaled(replica.Id);
+                    var poll = pushed ? PushedRetry : timings.StartingPollInterval;
+                    await Task.WhenAny(exited, signaled, Task.Delay(poll, time, cancellationToken));
+                    pushed = signaled.IsCompleted;
+                    _owner.Ready.Reset(replica.Id);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped on purpose.
+        }
+    }
+
+    private bool IsPausedOrPausing(Replica replica)
+    {
+        lock (_sync)
+        {
+            return replica.State is ReplicaState.Pausing or ReplicaState.Paused;
         }
     }
 
@@ -114,12 +152,12 @@ internal sealed partial class FunctionSupervisor
         bool wasReady;
         lock (_sync)
         {
-            if (replica.State is not (ReplicaState.Starting or ReplicaState.Ready))
+            if (replica.State is not (ReplicaState.Starting or ReplicaState.Ready or ReplicaState.Pausing or ReplicaState.Paused))
             {
                 return;
             }
 
-            wasReady = replica.State == ReplicaState.Ready;
+            wasReady = replica.State != ReplicaState.Starting;
             replica.FailureReason = reason;
             Transition(replica, ReplicaState.Failed);
         }

@@ -74,6 +74,7 @@ internal sealed partial class FunctionSupervisor
     {
         var now = _owner.Time.GetUtcNow();
         int adopted = 0, lost = 0;
+        var adoptedProcesses = new List<Replica>();
         foreach (var saved in record.ReplicaSet)
         {
             var process = _owner.Launcher.TryAdopt(saved.Pid, saved.Id);
@@ -85,6 +86,7 @@ internal sealed partial class FunctionSupervisor
 
             var replica = new Replica(saved.Id, saved.Port, saved.Generation, saved.StartedAt, process, now);
             _owner.ReservePort(replica.Port);
+            adoptedProcesses.Add(replica);
             lock (_sync)
             {
                 _replicas.Add(replica);
@@ -94,9 +96,32 @@ internal sealed partial class FunctionSupervisor
                 }
             }
 
-            ProcessBackendLog.ReplicaTransition(Logger, replica.Id, Qualified, "(adopted)", ReplicaState.Starting, process.Pid, replica.Port);
-            StartMonitor(replica);
             adopted++;
+        }
+
+        // Replicas a previous controller paused (warm tier) stay paused when all of them are, so
+        // the next call resumes them; a mixed set is resumed now. Either way none stays stopped
+        // for good: a call, a scale, an update or a stop continues them.
+        var paused = adoptedProcesses.Where(r => r.Process.IsPaused).ToList();
+        var keepPaused = paused.Count > 0 && paused.Count == adoptedProcesses.Count;
+        foreach (var replica in adoptedProcesses)
+        {
+            if (keepPaused)
+            {
+                replica.State = ReplicaState.Paused;
+            }
+            else if (paused.Contains(replica))
+            {
+                replica.Process.Resume();
+            }
+
+            ProcessBackendLog.ReplicaTransition(Logger, replica.Id, Qualified, "(adopted)", replica.State, replica.Process.Pid, replica.Port);
+            StartMonitor(replica);
+        }
+
+        lock (_sync)
+        {
+            _paused = keepPaused;
         }
 
         return (adopted, lost);
@@ -137,6 +162,7 @@ internal sealed partial class FunctionSupervisor
                 Name = Name,
                 Namespace = Namespace,
                 Replicas = _desired,
+                Paused = _paused,
                 Endpoints = _replicas
                     .Where(r => r.State == ReplicaState.Ready)
                     .OrderBy(r => r.Id, StringComparer.Ordinal)
@@ -208,7 +234,9 @@ internal sealed partial class FunctionSupervisor
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // Accepted from here on: finish even if the caller goes away.
+            // Accepted from here on: finish even if the caller goes away. The new generation
+            // must start, so the warm tier ends here.
+            ResumeLocked();
             long generation;
             lock (_sync)
             {
@@ -242,6 +270,8 @@ internal sealed partial class FunctionSupervisor
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Any scale request resumes paused replicas, first: the gateway's wake-up is one.
+            ResumeLocked();
             int old;
             lock (_sync)
             {
@@ -298,6 +328,18 @@ internal sealed partial class FunctionSupervisor
 
     private async Task ReconcileLockedAsync()
     {
+        bool replace;
+        lock (_sync)
+        {
+            replace = _paused && _replicas.Count(r => r.Generation == _generation && r.State != ReplicaState.Failed) < _desired;
+        }
+
+        if (replace)
+        {
+            // A paused replica died: its replacement would start unpaused, so end the warm tier.
+            ResumeLocked();
+        }
+
         var now = _owner.Time.GetUtcNow();
         var stops = new List<(Replica Replica, TimeSpan Drain)>();
         var changed = false;
@@ -443,6 +485,10 @@ internal sealed partial class FunctionSupervisor
             environment["log_timestamps"] = "true";
             environment["FAAS_REPLICA_ID"] = id;
 
+            // Readiness pushed: the watchdog writes this file once ready (ReadyNotifier).
+            environment["lock_file_path"] = _owner.Ready.FileFor(id);
+            _ = _owner.Ready.WhenSignaled(id); // registers the waiter before the replica can signal
+
             var process = _owner.Launcher.Launch(new ReplicaLaunchSpec(id, Name, Namespace, port, handlerAssembly, logFile, environment));
             return new Replica(id, port, generation, now, process, now);
         }
@@ -494,6 +540,7 @@ internal sealed partial class FunctionSupervisor
 
         replica.Process.Dispose();
         replica.MonitorStop.Dispose();
+        _owner.Ready.Forget(replica.Id);
         _owner.ReleasePort(replica.Port);
         _owner.TryDeleteDirectory(_owner.Paths.ReplicaSecrets(Namespace, Name, replica.Id));
         _stopping.TryRemove(replica.Id, out _);

@@ -23,11 +23,20 @@ public interface IReplicaProcess : IDisposable
 
     bool HasExited { get; }
 
+    /// <summary>Stopped by a signal (SIGSTOP; <c>/proc/&lt;pid&gt;/stat</c> state T), e.g. paused by a previous controller.</summary>
+    bool IsPaused { get; }
+
+    /// <summary>SIGSTOP: the process keeps its memory and sockets but gets no CPU. False when it is gone.</summary>
+    bool Pause();
+
+    /// <summary>SIGCONT. False when it is gone.</summary>
+    bool Resume();
+
     /// <summary>Completes when the process has exited.</summary>
     Task WaitForExitAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// SIGTERM, then SIGKILL once <paramref name="drainTimeout"/> passed without an exit
+    /// SIGCONT (a paused process handles nothing else), SIGTERM, then SIGKILL once <paramref name="drainTimeout"/> passed without an exit
     /// (a zero drain kills at once). Completes when the process is gone.
     /// </summary>
     Task StopAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default);

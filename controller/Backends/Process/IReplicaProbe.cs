@@ -15,10 +15,19 @@ public enum ProbeResult
 public interface IReplicaProbe
 {
     Task<ProbeResult> ProbeAsync(string baseUrl, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Calls in flight at the replica (the watchdog's <c>X-Inflight</c> header on <c>/_/ready</c>);
+    /// null when it does not answer or does not say. Checked before a replica is paused.
+    /// </summary>
+    Task<int?> InFlightAsync(string baseUrl, CancellationToken cancellationToken = default) => Task.FromResult<int?>(0);
 }
 
 public sealed class HttpReplicaProbe : IReplicaProbe, IDisposable
 {
+    /// <summary>Set by the watchdog on <c>/_/ready</c>: calls it is serving right now.</summary>
+    public const string InFlightHeader = "X-Inflight";
+
     private readonly HttpClient _client;
     private readonly TimeSpan _timeout;
 
@@ -53,6 +62,24 @@ public sealed class HttpReplicaProbe : IReplicaProbe, IDisposable
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return ProbeResult.NotReady;
+        }
+    }
+
+    public async Task<int?> InFlightAsync(string baseUrl, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            using var response = await _client.GetAsync(baseUrl + "/_/ready", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return response.Headers.TryGetValues(InFlightHeader, out var values)
+                && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inFlight)
+                ? inFlight
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
         }
     }
 

@@ -17,7 +17,7 @@ namespace Faas.Controller.Backends.Process;
 /// state lives in <c>&lt;state_dir&gt;/functions.json</c>; <see cref="ProcessReconciler"/> recovers it
 /// at start-up and keeps replicas in line; one <see cref="FunctionSupervisor"/> per function.
 /// </summary>
-public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
+public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery, IWarmTier, IDisposable
 {
     private readonly ConcurrentDictionary<(string Name, string Namespace), FunctionSupervisor> _functions = new();
     private readonly ConcurrentDictionary<int, byte> _ports = new();
@@ -44,6 +44,7 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
         Logger = logger;
         Paths = new ProcessPaths(options.StateDir);
         Store = new FunctionStateStore(Paths);
+        Ready = new ReadyNotifier(Paths.ReadyDir, logger);
     }
 
     public string Orchestration => ControllerOptions.ProcessBackend;
@@ -67,6 +68,8 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
     internal FunctionStateStore Store { get; }
 
     internal ISecretStore Secrets { get; }
+
+    internal ReadyNotifier Ready { get; }
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -168,6 +171,31 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
         return BackendResult.Accepted;
     }
 
+    public bool? IsPaused(string name, string @namespace) => Find(name, @namespace)?.IsPaused;
+
+    public async Task<BackendResult> PauseAsync(string name, string @namespace, CancellationToken cancellationToken = default)
+    {
+        if (Find(name, @namespace) is not { } supervisor)
+        {
+            return NotFound(name, @namespace);
+        }
+
+        return await supervisor.PauseAsync(cancellationToken)
+            ? BackendResult.Accepted
+            : BackendResult.Conflict($"function '{name}' was not paused: it is changing or serving a call; try again later");
+    }
+
+    public async Task<BackendResult> ResumeAsync(string name, string @namespace, CancellationToken cancellationToken = default)
+    {
+        if (Find(name, @namespace) is not { } supervisor)
+        {
+            return NotFound(name, @namespace);
+        }
+
+        await supervisor.ResumeAsync(cancellationToken);
+        return BackendResult.Accepted;
+    }
+
     public IAsyncEnumerable<LogMessage> ReadLogsAsync(LogQuery query, CancellationToken cancellationToken = default)
     {
         var key = (query.Name, query.Namespace);
@@ -265,6 +293,7 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
     /// <summary>Loads the state file and adopts the replicas that survived the previous controller.</summary>
     internal async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        Ready.Start();
         var state = Store.Load();
         int adopted = 0, lost = 0;
         foreach (var record in state.Functions)
@@ -343,7 +372,10 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery
         await Task.WhenAll(supervisors.Select(s => s.RetireAsync()));
         await PersistAsync();
         PublishEndpoints();
+        Ready.Dispose();
     }
+
+    public void Dispose() => Ready.Dispose();
 
     internal Task PersistAsync() => Store.SaveAsync(() => new ProcessState
     {

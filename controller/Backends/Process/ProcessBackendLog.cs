@@ -50,4 +50,7 @@ internal static partial class ProcessBackendLog
 
     [LoggerMessage(EventId = 115, Level = LogLevel.Warning, Message = "Secret {Secret} listed by {Function} does not exist; the replica starts without it")]
     public static partial void SecretMissing(ILogger logger, string secret, string function);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "Function {Function}: not paused, replica {ReplicaId} has {InFlight} call(s) in flight")]
+    public static partial void PauseCanceled(ILogger logger, string function, string replicaId, string inFlight);
 }

@@ -28,6 +28,9 @@ public sealed record ProcessBackendTimings
     /// <summary>How often followed log files are checked for new lines and new replicas.</summary>
     public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Between taking replicas off the endpoint table and pausing them: gateways stop routing meanwhile.</summary>
+    public TimeSpan PauseGrace { get; init; } = TimeSpan.FromMilliseconds(250);
+
     public TimeSpan BackoffAfter(int failures)
     {
         var factor = Math.Pow(2, Math.Clamp(failures - 1, 0, 30));

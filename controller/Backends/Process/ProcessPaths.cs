@@ -15,4 +15,7 @@ public sealed class ProcessPaths(string stateDir)
 
     /// <summary>Per-replica secrets folder (0700): copies of the secrets the replica's deployment lists.</summary>
     public string ReplicaSecrets(string @namespace, string name, string replicaId) => Path.Combine(FunctionSecrets(@namespace, name), replicaId);
+
+    /// <summary>Ready files the watchdogs write (<c>lock_file_path</c>), watched by <see cref="ReadyNotifier"/>.</summary>
+    public string ReadyDir => Path.Combine(StateDir, "ready");
 }

@@ -108,12 +108,20 @@ internal sealed partial class OsReplicaProcess(int pid, System.Diagnostics.Proce
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
     private static readonly TimeSpan AdoptedPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
     public int Pid { get; } = pid;
 
     public bool HasExited => process?.HasExited ?? !IsAlive(Pid);
+
+    public bool IsPaused => StateOf(Pid) == 'T';
+
+    public bool Pause() => !HasExited && kill(Pid, SigStop) == 0;
+
+    public bool Resume() => !HasExited && kill(Pid, SigCont) == 0;
 
     public async Task WaitForExitAsync(CancellationToken cancellationToken = default)
     {
@@ -136,6 +144,8 @@ internal sealed partial class OsReplicaProcess(int pid, System.Diagnostics.Proce
             return;
         }
 
+        // A stopped process would hold SIGTERM until continued: never leave one paused for good.
+        _ = kill(Pid, SigCont);
         if (drainTimeout > TimeSpan.Zero)
         {
             _ = kill(Pid, SigTerm);
@@ -156,17 +166,21 @@ internal sealed partial class OsReplicaProcess(int pid, System.Diagnostics.Proce
     public void Dispose() => process?.Dispose();
 
     /// <summary>Alive and not a zombie (an exited process whose parent has not reaped it yet).</summary>
-    internal static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid) => StateOf(pid) is not ('Z' or '\0');
+
+    /// <summary>The state letter of <c>/proc/&lt;pid&gt;/stat</c> (R, S, T, Z, ...); '\0' when the process is gone; '?' when unreadable.</summary>
+    internal static char StateOf(int pid)
     {
         try
         {
+            // The state follows the command name in parentheses, which may itself contain ')'.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var close = stat.LastIndexOf(')');
-            return close < 0 || close + 2 >= stat.Length || stat[close + 2] != 'Z';
+            return close < 0 || close + 2 >= stat.Length ? '?' : stat[close + 2];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return '\0';
         }
     }
 

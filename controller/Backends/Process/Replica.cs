@@ -4,6 +4,12 @@ public enum ReplicaState
 {
     Starting,
     Ready,
+
+    /// <summary>Off the endpoint table, about to be paused once callers noticed and nothing is in flight.</summary>
+    Pausing,
+
+    /// <summary>Stopped with SIGSTOP (the warm tier); resumed straight to <see cref="Ready"/>.</summary>
+    Paused,
     Failed,
     Stopping,
     Stopped,

@@ -30,6 +30,14 @@ public sealed record FunctionEndpoints
     [JsonPropertyName("replicas")]
     public int Replicas { get; init; }
 
+    /// <summary>
+    /// True while the function's replicas are paused (the warm tier): they are not in
+    /// <see cref="Endpoints"/>, and a call should ask the controller to resume them (any scale request does).
+    /// </summary>
+    [JsonPropertyName("paused")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Paused { get; init; }
+
     /// <summary>Replicas that answered their readiness probe, in no particular order.</summary>
     [JsonPropertyName("endpoints")]
     public List<ReplicaEndpoint> Endpoints { get; init; } = [];

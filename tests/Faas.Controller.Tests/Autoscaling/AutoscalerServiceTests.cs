@@ -101,6 +101,42 @@ public sealed class AutoscalerServiceTests
     }
 
     [Fact]
+    public async Task Loop_PausesAnIdleFunction_ResumesItForLoad_ThenTakesItToZero()
+    {
+        var loads = new FakeLoadSource();
+        var (app, client, dir) = await StartAsync(loads, "--prometheus_url=http://127.0.0.1:1/", "--autoscaler_interval=100ms");
+        try
+        {
+            var backend = app.Services.GetRequiredService<ProcessBackend>();
+            await DeployAsync(client, dir, "dozy", """
+                "com.openfaas.scale.zero":"true","com.openfaas.scale.zero-duration":"4s","com.openfaas.scale.pause-duration":"1s"
+                """);
+            await TestSupport.WaitUntilAsync(async () => (await GetAsync(client, "dozy")).AvailableReplicas == 1, "dozy is ready");
+            loads.Loads["dozy.openfaas-fn"] = 0;
+
+            await TestSupport.WaitUntilAsync(() => backend.IsPaused("dozy", "openfaas-fn") == true, "dozy is paused after 1 s idle");
+            Assert.Equal(1UL, (await GetAsync(client, "dozy")).Replicas);
+
+            // Load shows up (as if resumed by a call): the autoscaler resumes it.
+            loads.Loads["dozy.openfaas-fn"] = 5;
+            await TestSupport.WaitUntilAsync(() => backend.IsPaused("dozy", "openfaas-fn") == false, "dozy resumed for load");
+
+            // Idle again: paused first, zero later.
+            loads.Loads["dozy.openfaas-fn"] = 0;
+            await TestSupport.WaitUntilAsync(() => backend.IsPaused("dozy", "openfaas-fn") == true, "dozy paused again");
+            await TestSupport.WaitUntilAsync(async () => (await GetAsync(client, "dozy")).Replicas == 0, "dozy at zero after 4 s idle", TimeSpan.FromSeconds(20));
+            Assert.False(backend.IsPaused("dozy", "openfaas-fn"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            client.Dispose();
+            dir.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task WithoutPrometheusUrl_NoLoop_ButThePrometheusConfigIsWritten()
     {
         var loads = new FakeLoadSource();

@@ -94,7 +94,7 @@ public sealed class ScaleDeciderTests
     public void MinEqualsMax_IsStatic_AndLeavesTheCountAlone()
     {
         var spec = Rps with { Min = 3, Max = 3 };
-        var (desired, state) = ScaleDecider.Decide(spec, new LoadSample(10_000), 5, 5, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+        var (desired, _, state) = ScaleDecider.Decide(spec, new LoadSample(10_000), 5, 5, false, DateTimeOffset.UnixEpoch, DeciderState.Empty);
 
         Assert.Equal(5, desired);
         Assert.Same(DeciderState.Empty, state);
@@ -135,7 +135,7 @@ public sealed class ScaleDeciderTests
     public void Zero_FunctionAlreadyAtZero_StaysThereAfterARestart()
     {
         var spec = Rps with { Zero = true };
-        var (desired, _) = ScaleDecider.Decide(spec, new LoadSample(0), 0, 0, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+        var (desired, _, _) = ScaleDecider.Decide(spec, new LoadSample(0), 0, 0, false, DateTimeOffset.UnixEpoch, DeciderState.Empty);
 
         Assert.Equal(0, desired);
     }
@@ -200,5 +200,90 @@ public sealed class ScaleDeciderTests
         // 4 ready replicas, a burst to 6 replicas' worth: 1.5x < 2x threshold, no panic.
         timeline.Run(270, TimeSpan.FromSeconds(6));
         Assert.False(timeline.State.Panicking);
+    }
+
+    [Fact]
+    public void WarmTier_PausesAfterPauseDuration_ThenGoesToZeroAfterZeroDuration()
+    {
+        var timeline = new ScaleTimeline(Rps with { Zero = true, ZeroDuration = TimeSpan.FromMinutes(2), PauseDuration = TimeSpan.FromSeconds(30) });
+        timeline.Run(20, TimeSpan.FromSeconds(10));
+        Assert.False(timeline.Paused);
+
+        // Idle: running until the warm window has passed, then paused with its replica kept.
+        timeline.Run(0, TimeSpan.FromSeconds(28));
+        Assert.False(timeline.Paused);
+        timeline.Run(0, TimeSpan.FromSeconds(4));
+        Assert.True(timeline.Paused);
+        Assert.Equal(1, timeline.Desired);
+
+        // Still idle: paused until the zero window, then zero (no longer paused: nothing to pause).
+        timeline.Run(0, TimeSpan.FromSeconds(80));
+        Assert.True(timeline.Paused);
+        Assert.Equal(1, timeline.Desired);
+        Assert.Equal(0, timeline.Run(0, TimeSpan.FromSeconds(10)));
+        Assert.False(timeline.Paused);
+    }
+
+    [Fact]
+    public void WarmTier_WithoutZero_StaysPausedWhileIdle_AndLoadResumesIt()
+    {
+        var timeline = new ScaleTimeline(Rps with { PauseDuration = TimeSpan.FromSeconds(10) });
+        timeline.Run(0, TimeSpan.FromMinutes(30));
+        Assert.True(timeline.Paused);
+        Assert.Equal(1, timeline.Desired);
+
+        timeline.Step(20);
+        Assert.False(timeline.Paused);
+    }
+
+    [Fact]
+    public void WarmTier_KeepsTheCountWhilePaused()
+    {
+        // A short warm window pauses before the stable window has brought the count down.
+        var timeline = new ScaleTimeline(Rps with { PauseDuration = TimeSpan.FromSeconds(10), PanicThreshold = 10 });
+        Assert.Equal(3, timeline.Run(120, TimeSpan.FromSeconds(120)));
+
+        timeline.Run(0, TimeSpan.FromSeconds(12));
+        Assert.True(timeline.Paused);
+        Assert.Equal(3, timeline.Run(0, TimeSpan.FromMinutes(2)));
+        Assert.All(timeline.History.TakeLast(60), d => Assert.Equal(3, d));
+    }
+
+    [Fact]
+    public void WarmTier_ResumedByTheGateway_IsNotPausedAgainBeforeTheWindow()
+    {
+        var timeline = new ScaleTimeline(Rps with { PauseDuration = TimeSpan.FromSeconds(20) });
+        timeline.Run(0, TimeSpan.FromSeconds(30));
+        Assert.True(timeline.Paused);
+
+        // The gateway resumes it for a call; the metrics show no load yet.
+        timeline.Resume();
+        timeline.Run(0, TimeSpan.FromSeconds(16));
+        Assert.False(timeline.Paused);
+        Assert.All(timeline.PausedHistory.TakeLast(8), p => Assert.False(p));
+
+        timeline.Run(0, TimeSpan.FromSeconds(6));
+        Assert.True(timeline.Paused);
+    }
+
+    [Fact]
+    public void WarmTier_FunctionAlreadyPaused_StaysPausedAfterARestart()
+    {
+        var spec = Rps with { PauseDuration = TimeSpan.FromMinutes(5) };
+
+        var (desired, paused, _) = ScaleDecider.Decide(spec, new LoadSample(0), 0, 2, true, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+        var (_, resumed, _) = ScaleDecider.Decide(spec, new LoadSample(3), 0, 2, true, DateTimeOffset.UnixEpoch, DeciderState.Empty);
+
+        Assert.Equal((2, true), (desired, paused));
+        Assert.False(resumed);
+    }
+
+    [Fact]
+    public void WarmTier_Off_NeverPauses()
+    {
+        var timeline = new ScaleTimeline(Rps with { Zero = true, ZeroDuration = TimeSpan.FromMinutes(1) });
+        timeline.Run(0, TimeSpan.FromMinutes(5));
+
+        Assert.DoesNotContain(true, timeline.PausedHistory);
     }
 }

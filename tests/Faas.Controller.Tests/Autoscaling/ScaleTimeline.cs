@@ -22,6 +22,12 @@ internal sealed class ScaleTimeline(ScalingSpec spec, int initialReplicas = 1)
 
     public DeciderState State => _state;
 
+    /// <summary>Whether the replicas are paused (the warm tier) after the last decision.</summary>
+    public bool Paused { get; private set; }
+
+    /// <summary>Every pause decision taken, in step with <see cref="History"/>.</summary>
+    public List<bool> PausedHistory { get; } = [];
+
     /// <summary>Every decision taken, for assertions about flapping.</summary>
     public List<int> History { get; } = [];
 
@@ -39,16 +45,20 @@ internal sealed class ScaleTimeline(ScalingSpec spec, int initialReplicas = 1)
     /// <summary>A change made outside the decider (the gateway, <c>faas-cli scale</c>).</summary>
     public void SetDesired(int replicas) => Desired = replicas;
 
+    /// <summary>A resume made outside the decider (the gateway's wake-up of a paused function).</summary>
+    public void Resume() => Paused = false;
+
     public int Step(double load)
     {
         _clock.Advance(Tick);
-        (Desired, _state) = ScaleDecider.Decide(spec, new LoadSample(load), Ready, Desired, _clock.GetUtcNow(), _state);
+        (Desired, Paused, _state) = ScaleDecider.Decide(spec, new LoadSample(load), Ready, Desired, Paused, _clock.GetUtcNow(), _state);
         if (ReadyFollowsDesired)
         {
             Ready = Desired;
         }
 
         History.Add(Desired);
+        PausedHistory.Add(Paused);
         return Desired;
     }
 }

@@ -19,6 +19,7 @@ public sealed class ScalingSpecTests
         Assert.Equal(TimeSpan.FromSeconds(6), spec.PanicWindow);
         Assert.Equal(2.0, spec.PanicThreshold);
         Assert.Equal(TimeSpan.Zero, spec.ScaleDownDelay);
+        Assert.Null(spec.PauseDuration);
         Assert.False(spec.IsStatic);
     }
 
@@ -38,6 +39,7 @@ public sealed class ScalingSpecTests
             ["com.openfaas.scale.panic.window"] = "10s",
             ["com.openfaas.scale.panic.threshold"] = "3",
             ["com.openfaas.scale.down.delay"] = "30s",
+            ["com.openfaas.scale.pause-duration"] = "1m",
         }, out var error)!;
 
         Assert.Null(error);
@@ -48,6 +50,25 @@ public sealed class ScalingSpecTests
         Assert.Equal(3.0, spec.PanicThreshold);
         Assert.Equal(TimeSpan.FromSeconds(30), spec.ScaleDownDelay);
         Assert.Equal(5.0, spec.LoadPerReplica);
+        Assert.Equal(TimeSpan.FromMinutes(1), spec.PauseDuration);
+    }
+
+    [Fact]
+    public void PauseDuration_NotShorterThanZeroDuration_IsRejected()
+    {
+        var labels = new Dictionary<string, string>
+        {
+            ["com.openfaas.scale.zero"] = "true",
+            ["com.openfaas.scale.zero-duration"] = "1m",
+            ["com.openfaas.scale.pause-duration"] = "1m",
+        };
+
+        Assert.Null(ScalingSpec.TryParse(labels, out var error));
+        Assert.Contains("com.openfaas.scale.pause-duration (1m0s) is not shorter than com.openfaas.scale.zero-duration (1m0s)", error);
+
+        // Without scale to zero the warm tier may be as long as wanted.
+        labels["com.openfaas.scale.zero"] = "false";
+        Assert.Equal(TimeSpan.FromMinutes(1), ScalingSpec.TryParse(labels, out _)!.PauseDuration);
     }
 
     [Fact]
@@ -72,6 +93,8 @@ public sealed class ScalingSpecTests
     [InlineData("com.openfaas.scale.down.delay", "-1s")]
     [InlineData("com.openfaas.scale.max", "0")]
     [InlineData("com.openfaas.scale.min", "101")]
+    [InlineData("com.openfaas.scale.pause-duration", "0s")]
+    [InlineData("com.openfaas.scale.pause-duration", "later")]
     public void InvalidLabel_IsRejected_NamingLabelAndValue(string label, string value)
     {
         var spec = ScalingSpec.TryParse(new Dictionary<string, string> { [label] = value }, out var error);

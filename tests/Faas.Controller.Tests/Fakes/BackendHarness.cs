@@ -14,13 +14,13 @@ internal sealed class BackendHarness : IAsyncDisposable
     private readonly bool _ownsDir;
     private bool _stopped;
 
-    private BackendHarness(TempDir dir, bool ownsDir, FakeReplicaLauncher launcher, ControllerOptions options)
+    private BackendHarness(TempDir dir, bool ownsDir, FakeReplicaLauncher launcher, ControllerOptions options, ProcessBackendTimings timings)
     {
         Dir = dir;
         _ownsDir = ownsDir;
         Launcher = launcher;
         Options = options;
-        Backend = new ProcessBackend(options, TestSupport.FastTimings, launcher, new FakeReplicaProbe(launcher), TimeProvider.System, new FileSecretStore(FileSecretStore.RootFor(options.StateDir)), NullLogger<ProcessBackend>.Instance);
+        Backend = new ProcessBackend(options, timings, launcher, new FakeReplicaProbe(launcher), TimeProvider.System, new FileSecretStore(FileSecretStore.RootFor(options.StateDir)), NullLogger<ProcessBackend>.Instance);
         _reconciler = new ProcessReconciler(Backend);
     }
 
@@ -35,7 +35,7 @@ internal sealed class BackendHarness : IAsyncDisposable
     public string StateFile => Path.Combine(Options.StateDir, "functions.json");
 
     /// <summary>Starts a harness; pass the <paramref name="launcher"/> and <paramref name="dir"/> of a previous one to simulate a restart.</summary>
-    public static async Task<BackendHarness> StartAsync(FakeReplicaLauncher? launcher = null, TempDir? dir = null, TimeSpan? startupTimeout = null)
+    public static async Task<BackendHarness> StartAsync(FakeReplicaLauncher? launcher = null, TempDir? dir = null, TimeSpan? startupTimeout = null, ProcessBackendTimings? timings = null)
     {
         var ownsDir = dir is null;
         dir ??= new TempDir();
@@ -46,7 +46,7 @@ internal sealed class BackendHarness : IAsyncDisposable
             ReplicaStartupTimeout = startupTimeout ?? TimeSpan.FromSeconds(10),
             ReplicaDrainTimeout = TimeSpan.FromSeconds(1),
         };
-        var harness = new BackendHarness(dir, ownsDir, launcher ?? new FakeReplicaLauncher(), options);
+        var harness = new BackendHarness(dir, ownsDir, launcher ?? new FakeReplicaLauncher(), options, timings ?? TestSupport.FastTimings);
         await harness._reconciler.StartAsync(CancellationToken.None);
         return harness;
     }

@@ -70,6 +70,26 @@ internal sealed class FakeReplicaProcess(ReplicaLaunchSpec spec, int pid) : IRep
 
     public bool HasExited => _exit.Task.IsCompleted;
 
+    /// <summary>Stopped with SIGSTOP: answers no probe.</summary>
+    public volatile bool Paused;
+
+    /// <summary>Calls the replica reports in flight (<c>X-Inflight</c>); null = it does not say.</summary>
+    public int? InFlight { get; set; } = 0;
+
+    public bool IsPaused => Paused;
+
+    public bool Pause()
+    {
+        Paused = !HasExited;
+        return Paused;
+    }
+
+    public bool Resume()
+    {
+        Paused = false;
+        return !HasExited;
+    }
+
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _exit.Task.WaitAsync(cancellationToken);
 
     public Task StopAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
@@ -95,10 +115,14 @@ internal sealed class FakeReplicaProbe(FakeReplicaLauncher launcher) : IReplicaP
         var result = process switch
         {
             null => ProbeResult.NotReady,
+            { Paused: true } => ProbeResult.NotReady,
             { Busy: true } => ProbeResult.Busy,
             { Ready: true } => ProbeResult.Ready,
             _ => ProbeResult.NotReady,
         };
         return Task.FromResult(result);
     }
+
+    public Task<int?> InFlightAsync(string baseUrl, CancellationToken cancellationToken = default) =>
+        Task.FromResult(launcher.FindByUrl(baseUrl) is { Paused: false } process ? process.InFlight : null);
 }

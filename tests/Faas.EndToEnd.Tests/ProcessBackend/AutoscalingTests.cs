@@ -176,6 +176,62 @@ public sealed class AutoscalingTests(AutoscalingFixture fixture) : IClassFixture
         Assert.True(clock.Elapsed < TestBudget, $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task WarmTier_IdleFunctionIsPaused_ACallResumesTheSameProcess_AndABurstAllSucceeds()
+    {
+        var clock = Stopwatch.StartNew();
+        await fixture.DeployAsync(
+            "warm",
+            "com.openfaas.scale.pause-duration=2s",
+            "com.openfaas.scale.down.window=3s",
+            "com.openfaas.scale.panic.window=2s");
+        await P.WaitUntilAsync(async () => (await StatusAsync("warm")).Available == 1, TimeSpan.FromSeconds(30), "warm to have 1 ready replica");
+        var pid = Assert.Single(ReplicaPids("warm"));
+
+        // Idle: the replica process is stopped (state T), not gone; the function keeps its replica.
+        await WaitForPausedAsync(pid);
+        Assert.Equal((1, 0), await StatusAsync("warm"));
+
+        // A call resumes that very process and is answered.
+        using (var response = await P.Http.GetAsync("/function/warm"))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{P.Diagnostics()}");
+            Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.NotEqual('T', ProcessState(pid));
+        Assert.Equal([pid], ReplicaPids("warm"));
+
+        // Paused again; a burst of 30 concurrent calls all succeed on the resumed replica.
+        await WaitForPausedAsync(pid);
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            using var response = await P.Http.GetAsync("/function/warm");
+            return (int)response.StatusCode;
+        }));
+        Assert.True(burst.All(code => code == 200), $"statuses: {string.Join(',', burst.GroupBy(c => c).Select(g => $"{g.Key}x{g.Count()}"))}\n{P.Diagnostics()}");
+        Assert.Equal([pid], ReplicaPids("warm"));
+        Assert.True(clock.Elapsed < TestBudget, $"took {clock.Elapsed}");
+    }
+
+    private async Task WaitForPausedAsync(int pid) =>
+        await P.WaitUntilAsync(() => Task.FromResult(ProcessState(pid) == 'T'), TimeSpan.FromSeconds(40), $"replica {pid} to be paused (state T)");
+
+    /// <summary>The state letter of <c>/proc/&lt;pid&gt;/stat</c>; '\0' when the process is gone.</summary>
+    private static char ProcessState(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            return close + 2 < stat.Length ? stat[close + 2] : '?';
+        }
+        catch (IOException)
+        {
+            return '\0';
+        }
+    }
+
     private async Task WaitForZeroAsync()
     {
         var pids = ReplicaPids("idle");

@@ -302,6 +302,33 @@ public sealed class InvokeTests
     }
 
     [Fact]
+    public async Task Invoke_PausedFunction_AsksTheControllerForItsOwnCount_ThenForwardsWhenResumed()
+    {
+        await using var replica = await FakeReplica.StartAsync("warm-1");
+        await using var controller = await FakeController.StartAsync();
+        controller.SetFunctions(new Faas.Contracts.Endpoints.FunctionEndpoints { Name = "warm", Namespace = "openfaas-fn", Replicas = 2, Paused = true });
+        await using var gateway = await GatewayHost.StartAsync(controller.Url, new Dictionary<string, string?> { ["ready_wait_timeout"] = "10s" });
+        await gateway.WaitForReadyAsync("warm", 0);
+
+        var calls = Enumerable.Range(0, 3).Select(_ => gateway.Client.GetAsync("/function/warm")).ToArray();
+        await WaitUntilAsync(() => controller.Calls.Any(c => c.Method == "POST"));
+        await Task.Delay(100);
+
+        // One ask, for the 2 replicas it has: a resume, not a scale-down to 1.
+        var scale = Assert.Single(controller.Calls, c => c.Method == "POST");
+        Assert.Equal("/system/scale-function/warm?namespace=openfaas-fn", scale.PathAndQuery);
+        Assert.Equal("{\"serviceName\":\"warm\",\"replicas\":2,\"namespace\":\"openfaas-fn\"}", scale.Body);
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+
+        controller.SetFunctions(FakeController.Function("warm", replica));
+        foreach (var call in calls)
+        {
+            using var response = await call.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("warm-1", (await EchoAsync(response)).Replica);
+        }
+    }
+
+    [Fact]
     public async Task Invoke_KnownFunctionWithoutReadyReplica_Returns504WithRetryAfter_AfterReadyWaitTimeout()
     {
         await using var controller = await FakeController.StartAsync();

@@ -150,6 +150,26 @@ public class FunctionEndpointTests
     }
 
     [Fact]
+    public async Task Ready_ReportsTheCallsInFlight_InXInflight()
+    {
+        var gate = new Gate();
+        await using var watchdog = await TestWatchdog.StartAsync(new GatedHandler(gate), ("exec_timeout", "0"));
+
+        using var idle = await watchdog.Client.GetAsync("/_/ready");
+        var call = watchdog.Client.PostAsync("/", new StringContent("x"));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(5));
+        using var busy = await watchdog.Client.GetAsync("/_/ready");
+        gate.Release();
+        using var response = await call;
+        using var after = await watchdog.Client.GetAsync("/_/ready");
+
+        Assert.Equal("0", Assert.Single(idle.Headers.GetValues("X-Inflight")));
+        Assert.Equal("1", Assert.Single(busy.Headers.GetValues("X-Inflight")));
+        Assert.Equal("0", Assert.Single(after.Headers.GetValues("X-Inflight")));
+        Assert.Equal(HttpStatusCode.OK, busy.StatusCode);
+    }
+
+    [Fact]
     public async Task MaxInflight_ExcessCallsAnswer429_AndReadyReports429()
     {
         var gate = new Gate();
