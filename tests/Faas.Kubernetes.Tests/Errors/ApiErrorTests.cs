@@ -70,10 +70,10 @@ public sealed class ApiErrorTests(KubernetesControlPlaneFixture fixture)
         var ns = await Objects.NewNamespaceAsync(_client, "err-403", deadline.Token);
         // The limited user may read deployments in this namespace, nothing more.
         await fixture.SendRawAsync(HttpMethod.Post, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles",
-            """{"metadata":{"name":"read-deployments"},"rules":[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","list","watch"]}]}""",
+            """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"read-deployments"},"rules":[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","list","watch"]}]}""",
             deadline.Token);
         await fixture.SendRawAsync(HttpMethod.Post, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings",
-            $$"""{"metadata":{"name":"limited-read"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"read-deployments"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{KubernetesControlPlaneFixture.LimitedUser}}"}]}""",
+            $$"""{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"limited-read"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"read-deployments"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"{{KubernetesControlPlaneFixture.LimitedUser}}"}]}""",
             deadline.Token);
         using var limited = fixture.CreateClient(KubernetesControlPlaneFixture.LimitedToken);
 

@@ -53,6 +53,24 @@ internal static class Objects
         StringData = new() { ["user"] = "alice" },
     };
 
+    /// <summary>Read, change, replace; again from a fresh read when someone else changed the object meanwhile (409).</summary>
+    public static async Task<T> ReplaceWithRetryAsync<T>(Func<Task<T>> read, Action<T> change, Func<T, Task<T>> replace)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await read();
+            change(current);
+            try
+            {
+                return await replace(current);
+            }
+            catch (KubernetesConflictException) when (attempt < 10)
+            {
+                // Lost the race; read the newer version.
+            }
+        }
+    }
+
     /// <summary>Polls <paramref name="check"/> until it returns a value (bounded by the token).</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> check, CancellationToken cancellationToken)
         where T : class

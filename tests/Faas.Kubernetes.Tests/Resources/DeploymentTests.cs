@@ -27,9 +27,15 @@ public sealed class DeploymentTests(KubernetesControlPlaneFixture fixture)
         // Server defaults we do not model (e.g. spec.template.spec.dnsPolicy) are kept for replace.
         Assert.True(read.Spec.Template.Spec.ExtensionData!.ContainsKey("dnsPolicy"));
 
-        read.Metadata.Labels!["tier"] = "fn";
-        container.Env!.Add(new EnvVar { Name = "MODE", Value = "x" });
-        var replaced = await _client.Deployments.ReplaceAsync(read, deadline.Token);
+        // The controller-manager updates the Deployment too (revision annotation, status): retry on a conflict.
+        var replaced = await Objects.ReplaceWithRetryAsync(
+            () => _client.Deployments.GetAsync(ns, "echo", deadline.Token),
+            current =>
+            {
+                current.Metadata.Labels!["tier"] = "fn";
+                current.Spec!.Template.Spec!.Containers[0].Env!.Add(new EnvVar { Name = "MODE", Value = "x" });
+            },
+            current => _client.Deployments.ReplaceAsync(current, deadline.Token));
         Assert.Equal("fn", replaced.Metadata.Labels!["tier"]);
         Assert.Equal(2, replaced.Spec!.Template.Spec!.Containers[0].Env!.Count);
         Assert.Equal(read.Spec.Template.Spec.ExtensionData["dnsPolicy"].GetString(), replaced.Spec.Template.Spec.ExtensionData!["dnsPolicy"].GetString());
@@ -85,9 +91,10 @@ public sealed class DeploymentTests(KubernetesControlPlaneFixture fixture)
         var stale = await Assert.ThrowsAsync<KubernetesConflictException>(() => _client.Deployments.ReplaceScaleAsync(ns, "scaled", scale, deadline.Token));
         Assert.False(stale.IsAlreadyExists);
 
-        var fresh = await _client.Deployments.GetScaleAsync(ns, "scaled", deadline.Token);
-        fresh.Spec!.Replicas = 0;
-        var zero = await _client.Deployments.ReplaceScaleAsync(ns, "scaled", fresh, deadline.Token);
+        var zero = await Objects.ReplaceWithRetryAsync(
+            () => _client.Deployments.GetScaleAsync(ns, "scaled", deadline.Token),
+            fresh => fresh.Spec!.Replicas = 0,
+            fresh => _client.Deployments.ReplaceScaleAsync(ns, "scaled", fresh, deadline.Token));
         Assert.Equal(0, zero.Spec!.Replicas);
         var pods = await Objects.EventuallyAsync(async () =>
         {

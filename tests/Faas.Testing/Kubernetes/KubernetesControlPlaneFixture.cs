@@ -26,7 +26,7 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
 
     public const string LimitedUser = "faas-limited";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(240);
 
     private readonly List<ControlPlaneProcess> _processes = [];
     private bool _disposed;
