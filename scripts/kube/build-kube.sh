@@ -133,9 +133,11 @@ log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (log: $bu
 
   make gen_openapi
 
+  # In GOPATH mode the version packages live under the vendor path; /version then reports v1.20.2.
   ldflags="-s -w"
+  vendored=k8s.io/kubernetes/vendor/k8s.io
   for kv in gitVersion=$KUBE_VERSION gitMajor=1 gitMinor=20 gitTreeState=clean; do
-    ldflags="$ldflags -X k8s.io/client-go/pkg/version.${kv} -X k8s.io/component-base/version.${kv}"
+    ldflags="$ldflags -X $vendored/client-go/pkg/version.${kv} -X $vendored/component-base/version.${kv}"
   done
   for cmd in kube-apiserver kube-controller-manager; do
     go build -trimpath -ldflags "$ldflags" -o "$work/$cmd" "./cmd/$cmd"
