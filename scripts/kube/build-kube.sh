@@ -112,7 +112,8 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (log: $build_log)"
 : >"$build_log"
-{
+# A subshell: set -x, cd and the Go environment stay inside it.
+(
   set -x
   cd "$work"
   apt-get source -qq kubernetes
@@ -146,7 +147,7 @@ log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (log: $bu
   for cmd in kube-apiserver kube-controller-manager; do
     mv -f "$work/$cmd" "$bin_dir/$cmd"
   done
-} >>"$build_log" 2>&1 || { tail -n 30 "$build_log" >&2; die "build failed; full log in $build_log"; }
+) >>"$build_log" 2>&1 || { tail -n 30 "$build_log" >&2; die "build failed; full log in $build_log"; }
 
 have_binaries || die "build finished but the binaries are missing from $bin_dir"
 finish

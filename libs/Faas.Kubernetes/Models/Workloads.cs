@@ -48,7 +48,8 @@ public sealed class Scale : KubernetesObject
 
 public sealed class ScaleSpec
 {
-    public int? Replicas { get; set; }
+    /// <summary>Desired replicas; the server leaves 0 out of its answer, so absent reads as 0.</summary>
+    public int Replicas { get; set; }
 }
 
 public sealed class ScaleStatus
