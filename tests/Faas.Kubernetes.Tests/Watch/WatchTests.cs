@@ -56,7 +56,8 @@ public sealed class WatchTests(KubernetesControlPlaneFixture fixture)
         var labels = new Dictionary<string, string> { ["watched"] = "yes" };
         await _client.Secrets.CreateAsync(ns, Objects.Secret("a", labels), deadline.Token);
         await using var proxy = new TcpProxy(fixture.Server);
-        using var viaProxy = fixture.CreateClient(server: proxy.Address);
+        var log = new RecordingLogger();
+        using var viaProxy = fixture.CreateClient(server: proxy.Address, logger: log);
         await using var events = viaProxy.Secrets.WatchAsync(ns, new WatchOptions { LabelSelector = "watched=yes", RetryDelay = TimeSpan.FromMilliseconds(50) }, deadline.Token)
             .GetAsyncEnumerator(deadline.Token);
         await ExpectAsync(events, WatchEventType.Added, "a");
@@ -74,6 +75,7 @@ public sealed class WatchTests(KubernetesControlPlaneFixture fixture)
         var touched = await ExpectAsync(events, WatchEventType.Modified, "a");
         Assert.Equal("while-cut", touched.Metadata.Annotations!["touched"]);
         Assert.True(proxy.Accepted > connectionsBefore, "the watch should have reconnected");
+        Assert.DoesNotContain(RelistEventId, log.EventIds); // resumed from its resourceVersion, no re-list
 
         await _client.Secrets.CreateAsync(ns, Objects.Secret("c", labels), deadline.Token);
         await ExpectAsync(events, WatchEventType.Added, "c");
@@ -88,7 +90,8 @@ public sealed class WatchTests(KubernetesControlPlaneFixture fixture)
         await _client.Secrets.CreateAsync(ns, Objects.Secret("a", labels), deadline.Token);
         await _client.Secrets.CreateAsync(ns, Objects.Secret("b", labels), deadline.Token);
         await using var proxy = new TcpProxy(fixture.Server);
-        using var viaProxy = fixture.CreateClient(server: proxy.Address);
+        var log = new RecordingLogger();
+        using var viaProxy = fixture.CreateClient(server: proxy.Address, logger: log);
         await using var events = viaProxy.Secrets.WatchAsync(ns, new WatchOptions { LabelSelector = "watched=yes", RetryDelay = TimeSpan.FromMilliseconds(50) }, deadline.Token)
             .GetAsyncEnumerator(deadline.Token);
         var initial = new[] { await NextAsync(events), await NextAsync(events) };
@@ -108,6 +111,10 @@ public sealed class WatchTests(KubernetesControlPlaneFixture fixture)
         Assert.Equal(
             ["Added c", "Deleted a", "Modified b"],
             missed.Select(e => $"{e.Type} {e.Object.Metadata.Name}").Order(StringComparer.Ordinal).ToArray());
+        Assert.Contains(RelistEventId, log.EventIds);
+        // A re-list reports a deletion with the object as last seen (a watch event would carry the deletion's version).
+        var deleted = missed.Single(e => e.Type == WatchEventType.Deleted).Object;
+        Assert.Equal(initial.Single(e => e.Object.Metadata.Name == "a").Object.Metadata.ResourceVersion, deleted.Metadata.ResourceVersion);
 
         // And the watch goes on from the fresh list.
         await _client.Secrets.CreateAsync(ns, Objects.Secret("d", labels), deadline.Token);
@@ -129,6 +136,9 @@ public sealed class WatchTests(KubernetesControlPlaneFixture fixture)
 
         Assert.Contains("cannot list resource \"pods\"", error.ServerMessage);
     }
+
+    /// <summary>KubernetesClientLog.WatchRelisting: the watch's version was gone (410) and it listed again.</summary>
+    private const int RelistEventId = 7111;
 
     private static async Task<WatchEvent<T>> NextAsync<T>(IAsyncEnumerator<WatchEvent<T>> events)
         where T : IKubernetesObject

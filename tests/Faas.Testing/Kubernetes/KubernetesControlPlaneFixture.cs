@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Faas.Kubernetes;
+using Microsoft.Extensions.Logging;
 
 namespace Faas.Testing.Kubernetes;
 
@@ -64,8 +65,8 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
     }
 
     /// <summary>A client for this server with <paramref name="token"/> (admin by default) and its CA.</summary>
-    public KubernetesClient CreateClient(string? token = AdminToken, Uri? server = null) =>
-        new(Configuration(token, server));
+    public KubernetesClient CreateClient(string? token = AdminToken, Uri? server = null, ILogger<KubernetesClient>? logger = null) =>
+        new(Configuration(token, server), logger);
 
     public KubernetesClientConfiguration Configuration(string? token = AdminToken, Uri? server = null)
     {
