@@ -112,9 +112,11 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (log: $build_log)"
 : >"$build_log"
-# A subshell: set -x, cd and the Go environment stay inside it.
+# A subshell: set -x, cd and the Go environment stay inside it. It is run as a plain command (not
+# left of ||), so that set -e inside it stops at the first failing step.
+set +e
 (
-  set -x
+  set -ex
   cd "$work"
   apt-get source -qq kubernetes
   src="$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)"
@@ -147,7 +149,13 @@ log "building kube-apiserver and kube-controller-manager $KUBE_VERSION (log: $bu
   for cmd in kube-apiserver kube-controller-manager; do
     mv -f "$work/$cmd" "$bin_dir/$cmd"
   done
-) >>"$build_log" 2>&1 || { tail -n 30 "$build_log" >&2; die "build failed; full log in $build_log"; }
+) >>"$build_log" 2>&1
+status=$?
+set -e
+if [ "$status" -ne 0 ]; then
+  tail -n 30 "$build_log" >&2
+  die "build failed (exit $status); full log in $build_log"
+fi
 
 have_binaries || die "build finished but the binaries are missing from $bin_dir"
 finish
