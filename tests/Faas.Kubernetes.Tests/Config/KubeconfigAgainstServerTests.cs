@@ -29,6 +29,31 @@ public sealed class KubeconfigAgainstServerTests(KubernetesControlPlaneFixture f
     }
 
     [Fact]
+    public async Task TokenFile_RotatedToken_IsUsedWithoutANewClient()
+    {
+        using var deadline = Deadline.Seconds(30);
+        var folder = Directory.CreateTempSubdirectory("faas-rotate-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "token");
+            File.WriteAllText(path, "expired-token");
+            using var client = new KubernetesClient(fixture.Configuration(token: null) with { TokenSource = new FileTokenSource(path) });
+            await Assert.ThrowsAsync<KubernetesUnauthorizedException>(() => client.Namespaces.ListAsync(cancellationToken: deadline.Token));
+
+            // What the kubelet does when it rotates the projected token: new file content.
+            File.WriteAllText(path, KubernetesControlPlaneFixture.AdminToken);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
+
+            var namespaces = await client.Namespaces.ListAsync(cancellationToken: deadline.Token);
+            Assert.NotEmpty(namespaces.Items);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task SkipTlsVerify_AcceptsTheServerWithoutItsCa()
     {
         using var deadline = Deadline.Seconds(30);
