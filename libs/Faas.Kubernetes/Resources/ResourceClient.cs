@@ -60,6 +60,15 @@ public abstract class ResourceClient<T>
             $"patch {Definition.Describe(ns, name)}", cancellationToken);
     }
 
+    private protected Task<T> PatchStatusCoreAsync(string? ns, string name, KubernetesPatch patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var content = new StringContent(patch.Body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(patch.ContentType);
+        return Transport.SendAsync(HttpMethod.Patch, Definition.ItemPath(ns, name) + "/status", content, Definition.TypeInfo,
+            $"patch status of {Definition.Describe(ns, name)}", cancellationToken);
+    }
+
     private protected Task DeleteCoreAsync(string? ns, string name, DeleteOptions? options, CancellationToken cancellationToken)
     {
         var body = options is null ? null : JsonContent(JsonSerializer.SerializeToUtf8Bytes(options, KubernetesJsonContext.Default.DeleteOptions));
@@ -125,6 +134,13 @@ public class NamespacedResourceClient<T> : ResourceClient<T>
 
     public Task<T> PatchAsync(string @namespace, string name, KubernetesPatch patch, CancellationToken cancellationToken = default) =>
         PatchCoreAsync(@namespace, name, patch, cancellationToken);
+
+    /// <summary>
+    /// Patches the <c>/status</c> subresource (what controllers and the kubelet write). Needs the
+    /// <c>&lt;plural&gt;/status</c> permission; tests use it to stand in for a kubelet (pod IPs, readiness).
+    /// </summary>
+    public Task<T> PatchStatusAsync(string @namespace, string name, KubernetesPatch patch, CancellationToken cancellationToken = default) =>
+        PatchStatusCoreAsync(@namespace, name, patch, cancellationToken);
 
     /// <summary>Deletes the object; <see cref="KubernetesNotFoundException"/> when it does not exist.</summary>
     public Task DeleteAsync(string @namespace, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) =>

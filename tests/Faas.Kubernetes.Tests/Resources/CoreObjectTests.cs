@@ -97,7 +97,7 @@ public sealed class CoreObjectTests(KubernetesControlPlaneFixture fixture)
     }
 
     [Fact]
-    public async Task Pod_CreateStaysPendingAndDeletes()
+    public async Task Pod_CreateStaysPending_StatusPatchStandsInForAKubelet_Deletes()
     {
         using var deadline = Deadline.Seconds(60);
         var ns = await Objects.NewNamespaceAsync(_client, "pod", deadline.Token);
@@ -122,6 +122,23 @@ public sealed class CoreObjectTests(KubernetesControlPlaneFixture fixture)
 
         var byField = await _client.Pods.ListAsync(ns, new ListOptions { FieldSelector = "metadata.name=lonely" }, deadline.Token);
         Assert.Single(byField.Items);
+
+        // Standing in for a kubelet: the status subresource takes the pod's address and readiness.
+        var running = await _client.Pods.PatchStatusAsync(ns, "lonely", KubernetesPatch.StrategicMerge(new JsonObject
+        {
+            ["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["podIP"] = "127.0.0.1",
+                ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = "127.0.0.1" }),
+                ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+            },
+        }), deadline.Token);
+        Assert.Equal("Running", running.Status!.Phase);
+        Assert.Equal("127.0.0.1", running.Status.PodIP);
+        Assert.Contains(running.Status.Conditions!, c => c.Type == "Ready" && c.Status == "True");
+        var running2 = await _client.Pods.ListAsync(ns, new ListOptions { FieldSelector = "status.phase=Running" }, deadline.Token);
+        Assert.Equal("lonely", Assert.Single(running2.Items).Metadata.Name);
 
         await _client.Pods.DeleteAsync(ns, "lonely", new DeleteOptions { GracePeriodSeconds = 0 }, deadline.Token);
         await Objects.EventuallyAsync(async () =>
