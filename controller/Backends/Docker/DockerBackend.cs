@@ -35,6 +35,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     private readonly HttpClient _probe = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(2) };
     private readonly ILogger _logger;
     private bool _recovered;
+    private volatile bool _settled;
     private volatile bool _available = true;
     private string _unavailableReason = "";
 
@@ -64,8 +65,14 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
 
     internal TimeProvider Time { get; }
 
-    /// <summary>How often a pass runs without a kick.</summary>
-    internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a pass runs without a kick while everything is settled: a safety net, since the
+    /// daemon's container events (<see cref="DockerEventWatcher"/>) kick a pass at once.
+    /// </summary>
+    internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a pass runs while something is in motion: replicas starting, a replacement due, the daemon away.</summary>
+    internal TimeSpan BusyInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -226,7 +233,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     internal async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReconcileInterval);
+        timeout.CancelAfter(_available && _settled ? ReconcileInterval : BusyInterval);
         await ((Task)_kick.Reader.WaitToReadAsync(timeout.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
         _kick.Reader.TryRead(out _);

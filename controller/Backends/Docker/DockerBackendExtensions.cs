@@ -15,6 +15,7 @@ public static class DockerBackendExtensions
         services.AddSingleton<DockerBackend>();
         services.AddSingleton<IFunctionBackend>(sp => sp.GetRequiredService<DockerBackend>());
         services.AddHostedService<DockerReconciler>();
+        services.AddHostedService<DockerEventWatcher>();
         return services;
     }
 }

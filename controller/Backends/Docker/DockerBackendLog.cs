@@ -29,4 +29,10 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Deleted {Function}")]
     public static partial void Deleted(ILogger logger, string function);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Debug, Message = "Container {Container} of {Function}: {Action}")]
+    public static partial void ContainerEvent(ILogger logger, string container, string function, string action);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Debug, Message = "Docker event stream ended ({Reason}); reconnecting in {Delay}")]
+    public static partial void EventStreamEnded(ILogger logger, string reason, TimeSpan delay);
 }
