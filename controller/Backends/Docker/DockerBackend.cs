@@ -72,7 +72,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a pass runs while something is in motion: replicas starting, a replacement due, the daemon away.</summary>
-    internal TimeSpan BusyInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    internal TimeSpan BusyInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -124,7 +124,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             }
 
             DockerBackendLog.Deployed(_logger, Qualified(function), deployment.Image, function.Replicas);
-            await ReconcileFunctionsAsync(cancellationToken);
+            Applied();
             return BackendResult.Accepted;
         });
 
@@ -152,7 +152,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             function.Generation++;
             function.GenerationStartedAt = Time.GetUtcNow();
             await WriteSpecAsync(function, cancellationToken);
-            await ReconcileFunctionsAsync(cancellationToken);
+            Applied();
             return BackendResult.Accepted;
         });
 
@@ -168,7 +168,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             {
                 function.Replicas = replicas;
                 await WriteSpecAsync(function, cancellationToken);
-                await ReconcileFunctionsAsync(cancellationToken);
+                Applied();
             }
 
             return BackendResult.Accepted;
@@ -229,6 +229,18 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
 
     /// <summary>Asks the reconcile loop for a pass soon.</summary>
     internal void Kick() => _kick.Writer.TryWrite(true);
+
+    /// <summary>
+    /// After a change is recorded in the spec container: the new desired count goes to the endpoint
+    /// stream now, the containers follow in the loop's next pass. The change call does not wait for
+    /// container creation, so a slow daemon cannot push it past a caller's timeout (the gateway's
+    /// scale-from-zero ask) and a cancelled call cannot stop a pass half-way.
+    /// </summary>
+    private void Applied()
+    {
+        PublishEndpoints();
+        Kick();
+    }
 
     internal async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
