@@ -6,7 +6,11 @@ using Faas.Testing.Docker;
 
 namespace Faas.EndToEnd.Tests.DockerBackend;
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Not run in parallel with other collections: building the base images and the function image
+/// takes both cores for a while, which would eat into the timing windows of the process-backend journeys.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DockerEngineCollection : ICollectionFixture<DockerEngineFixture>
 {
     public const string Name = "docker engine e2e";
