@@ -32,8 +32,11 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
     {
     }
 
-    /// <param name="privateDaemon">Always start a private daemon, even when DOCKER_HOST answers (tests that stop and restart it).</param>
-    public DockerDaemonFixture(bool privateDaemon) => _privateOnly = privateDaemon;
+    // xunit wants a single public constructor on a fixture type; the private-daemon variant is a factory.
+    private DockerDaemonFixture(bool privateDaemon) => _privateOnly = privateDaemon;
+
+    /// <summary>A fixture that always starts its own daemon, even when DOCKER_HOST answers (tests that stop and restart it).</summary>
+    public static DockerDaemonFixture CreatePrivate() => new(privateDaemon: true);
 
     public DockerClient Client { get; private set; } = null!;
 
@@ -230,7 +233,7 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
     {
         if (_daemon is null)
         {
-            throw new InvalidOperationException("only a daemon this fixture started can be stopped (construct it with privateDaemon: true)");
+            throw new InvalidOperationException("only a daemon this fixture started can be stopped (use DockerDaemonFixture.CreatePrivate())");
         }
 
         await StopDaemonAsync(_daemon);

@@ -15,7 +15,7 @@ public sealed class DockerDaemonFaultTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
-    private readonly DockerDaemonFixture _daemon = new(privateDaemon: true);
+    private readonly DockerDaemonFixture _daemon = DockerDaemonFixture.CreatePrivate();
     private string Image => $"faas-fault-test-httpd:{_daemon.RunId}";
 
     public async Task InitializeAsync()
