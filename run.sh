@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the platform and starts, on loopback: nats-server (JetStream, for async calls), the
-# controller (process backend), the gateway, and Prometheus (metrics and autoscaling); deploys the
-# sample function `echo`, logs faas-cli in and stays in the foreground.
+# controller, the gateway, and Prometheus (metrics and autoscaling); deploys the sample function
+# `echo`, logs faas-cli in and stays in the foreground.
+# Backend: docker when a Docker engine answers (DOCKER_HOST, else the local socket) and the base
+# images build, the process backend otherwise; FAAS_BACKEND=process|docker forces one.
 # Ctrl-C or SIGTERM stops everything this script started.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,6 +39,24 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 command -v curl >/dev/null 2>&1 || die "curl is required"
 
+BACKEND="${FAAS_BACKEND:-}"
+case "$BACKEND" in
+  "" | process | docker) ;;
+  *) die "FAAS_BACKEND must be process or docker, got '$BACKEND'" ;;
+esac
+DOCKER_ENDPOINT="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+docker_answers() { command -v docker >/dev/null 2>&1 && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+if [ -z "$BACKEND" ]; then
+  if docker_answers; then
+    BACKEND=docker BACKEND_REASON="a Docker engine answers at $DOCKER_ENDPOINT"
+  else
+    BACKEND=process BACKEND_REASON="no Docker engine answers at $DOCKER_ENDPOINT"
+  fi
+else
+  BACKEND_REASON="FAAS_BACKEND=$BACKEND"
+  [ "$BACKEND" = process ] || docker_answers || die "FAAS_BACKEND=docker, but no Docker engine answers at $DOCKER_ENDPOINT (start dockerd or set DOCKER_HOST)"
+fi
+
 for port in "$GATEWAY_PORT" "$CONTROLLER_PORT" "$METRICS_PORT" "$NATS_PORT" "$PROMETHEUS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port on 127.0.0.1 is in use; set FAAS_GATEWAY_PORT, FAAS_CONTROLLER_PORT, FAAS_GATEWAY_METRICS_PORT, FAAS_NATS_PORT or FAAS_PROMETHEUS_PORT"
@@ -51,6 +71,17 @@ for project in gateway/Faas.Gateway.csproj controller/Faas.Controller.csproj wat
     { cat "$LOG_DIR/build.log" >&2; die "build of $project failed"; }
 done
 out() { echo "$ROOT/$1/bin/$CONFIGURATION/net10.0/$2"; }
+
+if [ "$BACKEND" = docker ]; then
+  # faas/dotnet-runtime + faas/watchdog, made offline from this machine's .NET (kept once built).
+  log "building the base images on $DOCKER_ENDPOINT (scripts/build-base-images.sh)"
+  if ! CONFIGURATION="$CONFIGURATION" scripts/build-base-images.sh >"$LOG_DIR/base-images.log" 2>&1; then
+    tail -n 20 "$LOG_DIR/base-images.log" >&2
+    [ -z "${FAAS_BACKEND:-}" ] || die "building the base images failed (log: $LOG_DIR/base-images.log)"
+    BACKEND=process BACKEND_REASON="the base images did not build on $DOCKER_ENDPOINT (log: $LOG_DIR/base-images.log)"
+  fi
+fi
+log "backend: $BACKEND ($BACKEND_REASON)"
 
 # faas-cli on PATH through a small wrapper (see the README for installing it as a .NET tool).
 cat >"$BIN_DIR/faas-cli" <<WRAPPER
@@ -110,7 +141,14 @@ if command -v prometheus >/dev/null 2>&1; then
   CONTROLLER_EXTRA+=(prometheus_url="$PROMETHEUS_URL" gateway_metrics_target="127.0.0.1:$METRICS_PORT")
 fi
 
-log "starting controller on $CONTROLLER_URL (backend: process)"
+if [ "$BACKEND" = docker ]; then
+  # Replicas are containers on the faas-functions bridge; the gateway (on this host) calls their bridge IPs.
+  CONTROLLER_EXTRA+=(backend=docker docker_host="$DOCKER_ENDPOINT")
+  # faas-cli build/up then also build the function's image on the daemon.
+  export FAAS_BUILD_ENGINE=docker
+fi
+
+log "starting controller on $CONTROLLER_URL (backend: $BACKEND)"
 env port="$CONTROLLER_PORT" bind_address=127.0.0.1 basic_auth=true secret_mount_path="$FAAS_DIR" \
   state_dir="$FAAS_DIR/state" watchdog_path="$(out watchdog Faas.Watchdog.dll)" "${CONTROLLER_EXTRA[@]}" \
   dotnet "$(out controller Faas.Controller.dll)" >"$LOG_DIR/controller.log" 2>&1 &
@@ -148,12 +186,12 @@ done
 
 cat <<MSG
 
-  The platform is running (process backend). Gateway: $GATEWAY_URL
+  The platform is running ($BACKEND backend: $BACKEND_REASON). Gateway: $GATEWAY_URL
   Admin user: admin, password in .faas/basic-auth-password
   Logs: $LOG_DIR/    Metrics: http://127.0.0.1:$METRICS_PORT/metrics    Prometheus: $PROMETHEUS_URL
 
   Try:
-    export PATH="$BIN_DIR:\$PATH" OPENFAAS_URL=$GATEWAY_URL
+    export PATH="$BIN_DIR:\$PATH" OPENFAAS_URL=$GATEWAY_URL${FAAS_BUILD_ENGINE:+ FAAS_BUILD_ENGINE=$FAAS_BUILD_ENGINE}
     curl -d 'ping' $GATEWAY_URL/function/echo
     curl -i -d 'ping' -H 'X-Callback-Url: http://127.0.0.1:9999/' $GATEWAY_URL/async-function/echo
     faas-cli list
@@ -161,7 +199,8 @@ cat <<MSG
     curl -d 'world' $GATEWAY_URL/function/greet
     faas-cli logs echo
 
-  Ctrl-C stops everything.
+  Ctrl-C stops everything.${FAAS_BUILD_ENGINE:+ Function containers keep running and are adopted on the next start
+  (faas-cli remove deletes them).}
 
 MSG
 

@@ -76,6 +76,10 @@ public sealed partial class DockerBackend
         }
 
         PublishEndpoints();
+
+        // Settled: the slow safety-net poll is enough until an event or a change kicks a pass.
+        var now = Time.GetUtcNow();
+        _settled = _retiring.IsEmpty && functions.All(f => f.IsSettled(now));
     }
 
     private async Task ReconcileFunctionAsync(DockerFunction function, List<ContainerSummary> containers, CancellationToken cancellationToken)

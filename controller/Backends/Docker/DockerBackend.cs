@@ -36,6 +36,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     private readonly HttpClient _probe = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(2) };
     private readonly ILogger _logger;
     private bool _recovered;
+    private volatile bool _settled;
     private volatile bool _available = true;
     private string _unavailableReason = "";
 
@@ -66,8 +67,14 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
 
     internal TimeProvider Time { get; }
 
-    /// <summary>How often a pass runs without a kick.</summary>
-    internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often a pass runs without a kick while everything is settled: a safety net, since the
+    /// daemon's container events (<see cref="DockerEventWatcher"/>) kick a pass at once.
+    /// </summary>
+    internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a pass runs while something is in motion: replicas starting, a replacement due, the daemon away.</summary>
+    internal TimeSpan BusyInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -120,7 +127,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             }
 
             DockerBackendLog.Deployed(_logger, Qualified(function), deployment.Image, function.Replicas);
-            await ReconcileFunctionsAsync(cancellationToken);
+            Applied();
             return BackendResult.Accepted;
         });
 
@@ -149,7 +156,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             function.GenerationStartedAt = Time.GetUtcNow();
             await SyncSecretsAsync(function, cancellationToken);
             await WriteSpecAsync(function, cancellationToken);
-            await ReconcileFunctionsAsync(cancellationToken);
+            Applied();
             return BackendResult.Accepted;
         });
 
@@ -165,7 +172,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             {
                 function.Replicas = replicas;
                 await WriteSpecAsync(function, cancellationToken);
-                await ReconcileFunctionsAsync(cancellationToken);
+                Applied();
             }
 
             return BackendResult.Accepted;
@@ -228,10 +235,22 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     /// <summary>Asks the reconcile loop for a pass soon.</summary>
     internal void Kick() => _kick.Writer.TryWrite(true);
 
+    /// <summary>
+    /// After a change is recorded in the spec container: the new desired count goes to the endpoint
+    /// stream now, the containers follow in the loop's next pass. The change call does not wait for
+    /// container creation, so a slow daemon cannot push it past a caller's timeout (the gateway's
+    /// scale-from-zero ask) and a cancelled call cannot stop a pass half-way.
+    /// </summary>
+    private void Applied()
+    {
+        PublishEndpoints();
+        Kick();
+    }
+
     internal async Task WaitForWorkAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReconcileInterval);
+        timeout.CancelAfter(_available && _settled ? ReconcileInterval : BusyInterval);
         await ((Task)_kick.Reader.WaitToReadAsync(timeout.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
         _kick.Reader.TryRead(out _);

@@ -16,6 +16,7 @@ public static class DockerBackendExtensions
         services.AddSingleton<IFunctionBackend>(sp => sp.GetRequiredService<DockerBackend>());
         services.AddSingleton<Secrets.ISecretDelivery>(sp => sp.GetRequiredService<DockerBackend>());
         services.AddHostedService<DockerReconciler>();
+        services.AddHostedService<DockerEventWatcher>();
         return services;
     }
 }

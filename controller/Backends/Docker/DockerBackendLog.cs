@@ -35,4 +35,10 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Could not remove {Path}")]
     public static partial void CleanupFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 611, Level = LogLevel.Debug, Message = "Container {Container} of {Function}: {Action}")]
+    public static partial void ContainerEvent(ILogger logger, string container, string function, string action);
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Debug, Message = "Docker event stream ended ({Reason}); reconnecting in {Delay}")]
+    public static partial void EventStreamEnded(ILogger logger, string reason, TimeSpan delay);
 }

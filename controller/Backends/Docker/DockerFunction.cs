@@ -33,6 +33,10 @@ internal sealed class DockerFunction
     /// <summary>Running replicas seen by the last pass (ready or not).</summary>
     public List<ObservedReplica> Observed { get; set; } = [];
 
+    /// <summary>Every desired replica of the current generation observed ready, nothing else running, no replacement due.</summary>
+    public bool IsSettled(DateTimeOffset now) =>
+        Observed.Count == Replicas && Observed.All(r => r.Ready && r.Generation == Generation) && NextCreateAt <= now;
+
     public FunctionStatus ToStatus() => new()
     {
         Name = Name,

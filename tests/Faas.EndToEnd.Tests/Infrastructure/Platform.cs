@@ -18,10 +18,11 @@ public sealed class Platform : IAsyncDisposable
     private ChildProcess? _prometheus;
     private int _controllerStarts;
 
-    private Platform(string workDir, bool autoscaling)
+    private Platform(string workDir, bool autoscaling, DockerSettings? docker)
     {
         WorkDir = workDir;
         Autoscaling = autoscaling;
+        Docker = docker;
         MetricsPort = FreePort.Next();
         PrometheusPort = FreePort.Next();
         Password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
@@ -42,6 +43,9 @@ public sealed class Platform : IAsyncDisposable
 
     /// <summary>Prometheus runs (scraping the gateway through the controller's generated config) and the autoscaler is on.</summary>
     public bool Autoscaling { get; }
+
+    /// <summary>Set: the controller runs the Docker backend on this daemon and network, and faas-cli gets <c>DOCKER_HOST</c>.</summary>
+    public DockerSettings? Docker { get; }
 
     /// <summary>The gateway's metrics listener.</summary>
     public int MetricsPort { get; }
@@ -81,10 +85,11 @@ public sealed class Platform : IAsyncDisposable
     /// Also start a real Prometheus on <c>&lt;state_dir&gt;/prometheus.yml</c> (written by the
     /// controller, scraping the gateway's metrics port every second) and run the autoscaler every second.
     /// </param>
-    public static async Task<Platform> StartAsync(string name, bool autoscaling = false)
+    /// <param name="docker">Run the controller's Docker backend instead of the process backend.</param>
+    public static async Task<Platform> StartAsync(string name, bool autoscaling = false, DockerSettings? docker = null)
     {
         var workDir = Directory.CreateTempSubdirectory($"faas-e2e-{name}-").FullName;
-        var platform = new Platform(workDir, autoscaling);
+        var platform = new Platform(workDir, autoscaling, docker);
         try
         {
             await platform.StartControllerAsync();
@@ -121,6 +126,14 @@ public sealed class Platform : IAsyncDisposable
         {
             env["prometheus_url"] = PrometheusUrl;
             env["autoscaler_interval"] = "1s";
+        }
+
+        if (Docker is not null)
+        {
+            env["backend"] = "docker";
+            env["docker_host"] = Docker.Host;
+            env["docker_network"] = Docker.Network;
+            env["replica_drain_timeout"] = "2s";
         }
 
         _controllerStarts++;
@@ -256,6 +269,10 @@ public sealed class Platform : IAsyncDisposable
         info.Environment["OPENFAAS_URL"] = GatewayUrl;
         info.Environment["OPENFAAS_CONFIG"] = Path.Combine(WorkDir, "openfaas-config");
         info.Environment["FAAS_ARTIFACT_STORE"] = ArtifactStore;
+        if (Docker is not null)
+        {
+            info.Environment["DOCKER_HOST"] = Docker.Host;
+        }
 
         // A private package cache: the handler SDK package is rebuilt with a fixed version, and a
         // shared cache would hand later builds a stale copy.
@@ -379,3 +396,6 @@ public sealed class Platform : IAsyncDisposable
         }
     }
 }
+
+/// <summary>The daemon (a <c>DOCKER_HOST</c> value) and the bridge network a Docker-backend platform uses.</summary>
+public sealed record DockerSettings(string Host, string Network);

@@ -21,10 +21,22 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly StringBuilder _daemonLog = new();
+    private readonly bool _privateOnly;
     private Process? _daemon;
+    private ProcessStartInfo? _daemonStart;
     private StreamWriter? _daemonLogFile;
     private string? _root;
     private bool _disposed;
+
+    public DockerDaemonFixture()
+    {
+    }
+
+    // xunit wants a single public constructor on a fixture type; the private-daemon variant is a factory.
+    private DockerDaemonFixture(bool privateDaemon) => _privateOnly = privateDaemon;
+
+    /// <summary>A fixture that always starts its own daemon, even when DOCKER_HOST answers (tests that stop and restart it).</summary>
+    public static DockerDaemonFixture CreatePrivate() => new(privateDaemon: true);
 
     public DockerClient Client { get; private set; } = null!;
 
@@ -62,7 +74,7 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
     private async Task StartAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        Client = await UseExistingDaemonAsync(timeout.Token) ?? await StartPrivateDaemonAsync(timeout.Token);
+        Client = (_privateOnly ? null : await UseExistingDaemonAsync(timeout.Token)) ?? await StartPrivateDaemonAsync(timeout.Token);
         if (DockerHost.Length == 0)
         {
             DockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "";
@@ -99,7 +111,12 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
         {
             await StopDaemonAsync(_daemon);
             _daemon.Dispose();
+        }
+
+        lock (_daemonLog)
+        {
             _daemonLogFile?.Dispose();
+            _daemonLogFile = null;
         }
 
         if (_root is not null)
@@ -178,9 +195,11 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
             "--containerd-namespace", $"faas-test-{RunId}",
             "--containerd-plugins-namespace", $"faas-test-{RunId}-plugins",
             "--default-address-pool", $"base=10.{octet}.0.0/16,size=24",
+            // Containers whose PID 1 ignores SIGTERM (busybox httpd) must not hold up a stop for 15 s.
+            "--shutdown-timeout=2",
         ];
 
-        var start = new ProcessStartInfo(dockerd)
+        _daemonStart = new ProcessStartInfo(dockerd)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -189,24 +208,66 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
         };
         foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(argument);
+            _daemonStart.ArgumentList.Add(argument);
         }
 
         _daemonLogFile = new StreamWriter(Path.Combine(_root, "dockerd.log")) { AutoFlush = true };
-        _daemon = new Process { StartInfo = start };
+        var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Unix(socket), RequestTimeout = TimeSpan.FromSeconds(30) });
+        try
+        {
+            await LaunchAsync(client, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops the private daemon (SIGTERM to its PID; it stops its containers within the short
+    /// shutdown timeout), keeping its data so <see cref="StartAgainAsync"/> brings the same state back.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_daemon is null)
+        {
+            throw new InvalidOperationException("only a daemon this fixture started can be stopped (use DockerDaemonFixture.CreatePrivate())");
+        }
+
+        await StopDaemonAsync(_daemon);
+        _daemon.Dispose();
+        _daemon = null;
+    }
+
+    /// <summary>Starts the private daemon again after <see cref="StopAsync"/>, on the same socket and data.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_daemonStart is null || _daemon is not null)
+        {
+            throw new InvalidOperationException("the private daemon is not stopped");
+        }
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await LaunchAsync(Client, timeout.Token);
+    }
+
+    private async Task LaunchAsync(DockerClient client, CancellationToken cancellationToken)
+    {
+        _daemon = new Process { StartInfo = _daemonStart! };
         _daemon.OutputDataReceived += (_, e) => AppendLog(e.Data);
         _daemon.ErrorDataReceived += (_, e) => AppendLog(e.Data);
         _daemon.Start();
         _daemon.BeginOutputReadLine();
         _daemon.BeginErrorReadLine();
 
-        var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Unix(socket), RequestTimeout = TimeSpan.FromSeconds(30) });
+        var socket = DockerHost["unix://".Length..];
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
             if (_daemon.HasExited)
             {
-                client.Dispose();
                 throw new InvalidOperationException($"dockerd exited with code {_daemon.ExitCode} while starting. Its log:\n{DaemonLogTail()}");
             }
 
@@ -215,7 +276,7 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
                 try
                 {
                     await client.System.PingAsync(cancellationToken);
-                    return client;
+                    return;
                 }
                 catch (DockerUnavailableException) when (stopwatch.Elapsed < StartTimeout)
                 {
@@ -225,7 +286,6 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
 
             if (cancellationToken.IsCancellationRequested)
             {
-                client.Dispose();
                 throw new TimeoutException($"dockerd did not answer /_ping within {StartTimeout.TotalSeconds} s. Its log:\n{DaemonLogTail()}");
             }
 

@@ -25,11 +25,20 @@ public sealed class DockerBackendFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Daemon.InitializeAsync();
-        var dockerfile = $"FROM {Daemon.BaseImage}\n" +
-            "CMD [\"/bin/busybox\", \"sh\", \"-c\", \"mkdir -p /tmp/www/_ && echo OK > /tmp/www/_/ready && echo replica up && exec /bin/busybox httpd -f -p 8080 -h /tmp/www\"]\n";
+        await BuildHttpdImageAsync(Daemon, Image);
+    }
+
+    /// <summary>
+    /// Builds the stand-in replica image on <paramref name="daemon"/>: busybox <c>httpd</c> on 8080 serving
+    /// <c>/_/ready</c> and <c>/</c> (<c>index.html</c> = "served").
+    /// </summary>
+    public static async Task BuildHttpdImageAsync(DockerDaemonFixture daemon, string image)
+    {
+        var dockerfile = $"FROM {daemon.BaseImage}\n" +
+            "CMD [\"/bin/busybox\", \"sh\", \"-c\", \"mkdir -p /tmp/www/_ && echo OK > /tmp/www/_/ready && echo served > /tmp/www/index.html && echo replica up && exec /bin/busybox httpd -f -p 8080 -h /tmp/www\"]\n";
         using var context = await BuildContext.FromFilesAsync(new Dictionary<string, byte[]> { ["Dockerfile"] = Encoding.UTF8.GetBytes(dockerfile) });
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await foreach (var _ in Client.Images.BuildImageAsync(context, new ImageBuildParameters { Tags = [Image] }, deadline.Token))
+        await foreach (var _ in daemon.Client.Images.BuildImageAsync(context, new ImageBuildParameters { Tags = [image] }, deadline.Token))
         {
         }
     }

@@ -140,11 +140,49 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         Assert.Empty(await AllContainersAsync(name));
     }
 
-    private async Task<DockerController> StartControllerAsync(string network)
+    [Fact]
+    public async Task KilledContainer_IsReplacedOnItsDaemonEvent_WithoutWaitingForThePoll()
+    {
+        var name = $"fn-{Guid.NewGuid().ToString("N")[..6]}";
+
+        // The safety-net poll is an hour: only the die event can start the replacement.
+        await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}", TimeSpan.FromHours(1));
+        using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+        }
+
+        await WaitForEndpointsAsync(controller.Backend, name, 1);
+        var victim = Assert.Single(await ReplicaContainersAsync(name));
+        await fixture.Client.Containers.KillContainerAsync(victim.Id);
+
+        await WaitUntilAsync(async () =>
+        {
+            var now = await ReplicaContainersAsync(name);
+            return now.Count == 1 && now[0].Id != victim.Id
+                && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
+        });
+        using var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+    }
+
+    private async Task<DockerController> StartControllerAsync(string network, TimeSpan? pollInterval = null)
     {
         var app = Program.Build(
             ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
-            services => services.AddSingleton(fixture.Client));
+            services =>
+            {
+                services.AddSingleton(fixture.Client);
+                if (pollInterval is { } interval)
+                {
+                    services.AddSingleton(sp => new DockerBackend(
+                        sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
+                        sp.GetRequiredService<DockerBackendOptions>(),
+                        sp.GetRequiredService<DockerClient>(),
+                        TimeProvider.System,
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>()) { ReconcileInterval = interval });
+                }
+            });
         await app.StartAsync();
         return new DockerController(app);
     }
