@@ -10,7 +10,8 @@ namespace Faas.EndToEnd.Tests.DockerBackend;
 /// The user journey on the Docker backend with the real faas-cli, gateway and controller processes
 /// and a real dockerd: new -> build (engine docker) -> deploy -> invoke -> scale 3 -> 3 containers
 /// answer -> one is killed from outside and replaced -> the controller is killed and restarted ->
-/// still listed and served by the same containers -> logs -> remove -> no container, no network.
+/// still listed and served by the same containers -> a secret readable inside the containers and
+/// updated live -> logs -> remove -> no container, no network, secret removed.
 /// The gateway runs on the host and calls the replicas on their bridge IPs.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
@@ -29,6 +30,12 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
                 if (request.Path == "/whoami")
                 {
                     return FunctionResponse.Text(Environment.MachineName);
+                }
+
+                if (request.Path == "/secret")
+                {
+                    // Read from the read-only mount /var/openfaas/secrets on every call.
+                    return FunctionResponse.Text(context.Secrets.Get("api-key") ?? "<missing>");
                 }
 
                 var body = await request.ReadBodyAsStringAsync(cancellationToken);
@@ -110,15 +117,27 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
         Assert.Equal("Hello, again", await InvokeAsync("again"));
         Assert.Equal(before, await ReplicaIdsAsync(network));
 
-        // (issue 6) secrets: deploy with --secret and read it inside the function goes here.
+        // secrets: created, the function redeployed with it (rolling update), readable inside the
+        // containers; an update reaches the running containers without a redeploy
+        var secretCreated = await p.RunCliAsync(["secret", "create", "api-key", "--from-literal", "first-value"]);
+        Assert.True(secretCreated.ExitCode == 0, secretCreated.ToString());
+        var redeployed = await p.RunCliAsync(["deploy", "-f", $"{_name}.yml", "--secret", "api-key"]);
+        Assert.True(redeployed.ExitCode == 0, redeployed.ToString());
+        await p.WaitUntilAsync(async () => await GetAsync("/secret") == "first-value", TimeSpan.FromSeconds(60), "the secret read inside the container");
+        var secretUpdated = await p.RunCliAsync(["secret", "update", "api-key", "--from-literal", "second-value"]);
+        Assert.True(secretUpdated.ExitCode == 0, secretUpdated.ToString());
+        await p.WaitUntilAsync(async () => await GetAsync("/secret") == "second-value", TimeSpan.FromSeconds(30), "the updated secret inside the container");
+        await p.WaitUntilAsync(async () => await AvailableReplicasAsync() == 3, TimeSpan.FromSeconds(60), "3 replicas after the rolling update");
 
-        // logs come from the live containers through the Engine API ("world" may have been served by
-        // the killed container, whose logs went with it; "again" was served by a current one)
+        // logs come from the live containers through the Engine API (the rolling update replaced the
+        // containers that served the earlier calls, and their logs went with them; a call during the
+        // hand-over may still reach a retiring one, so each attempt makes a fresh call)
         await p.WaitUntilAsync(
             async () =>
             {
+                Assert.Equal("Hello, after-secret", await InvokeAsync("after-secret"));
                 var logs = await p.RunCliAsync(["logs", _name, "--tail=false"]);
-                return logs.ExitCode == 0 && logs.Stdout.Contains("greeting again");
+                return logs.ExitCode == 0 && logs.Stdout.Contains("greeting after-secret");
             },
             TimeSpan.FromSeconds(30),
             "the handler's output in faas-cli logs");
@@ -135,6 +154,11 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
             TimeSpan.FromSeconds(30),
             "404 after remove");
         await p.WaitUntilAsync(async () => (await engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
+        var secretRemoved = await p.RunCliAsync(["secret", "remove", "api-key"]);
+        Assert.True(secretRemoved.ExitCode == 0, secretRemoved.ToString());
+        var secrets = await p.RunCliAsync(["secret", "list", "--format", "json"]);
+        Assert.True(secrets.ExitCode == 0, secrets.ToString());
+        Assert.DoesNotContain("api-key", secrets.Stdout);
         Assert.False(await engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
     }
 
@@ -146,6 +170,12 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
     private async Task<string?> InvokeAsync(string body)
     {
         using var response = await _platform.Http.PostAsync($"/function/{_name}", new StringContent(body, Encoding.UTF8, "text/plain"));
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+    }
+
+    private async Task<string?> GetAsync(string path)
+    {
+        using var response = await _platform.Http.GetAsync($"/function/{_name}{path}");
         return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
     }
 
