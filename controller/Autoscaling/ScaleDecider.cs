@@ -44,7 +44,8 @@ public sealed record DeciderState
 /// The Knative KPA model with the OpenFaaS Pro formula (<c>openfaas-reference.md</c> §5.4):
 /// 1. Static functions (min == max) are left alone.
 /// 2. Remember the sample; forget what is older than the windows.
-/// 3. Scale to zero when enabled and no load was seen for <c>zero-duration</c>.
+/// 3. Scale to zero when enabled and no load was seen for <c>zero-duration</c> (time spent waiting
+///    for a first ready replica does not count as idle).
 /// 4. stable = ceil(avg load over the stable window / (target × proportion)); panic = the same
 ///    over the panic window.
 /// 5. Panic starts when panic / max(ready, 1) reaches the threshold and ends one stable window
@@ -75,7 +76,10 @@ public static class ScaleDecider
         // put at zero or paused: count that as activity, or the next decision would put it back
         // before the call's load shows up in the metrics.
         var woken = (state.LastDesired == 0 && currentDesired > 0) || (state.LastPaused && !currentPaused);
-        var lastActive = value > 0 || woken ? now : state.LastActive ?? now;
+        // A function whose replicas are still starting (none ready, not paused) is not idle: its idle
+        // time starts once it can serve, or a slow cold start would be cut short by the zero window.
+        var starting = currentDesired > 0 && readyReplicas == 0 && !currentPaused;
+        var lastActive = value > 0 || woken || starting ? now : state.LastActive ?? now;
 
         // 3. Scale to zero after the idle period; a function already at zero stays there until load
         //    shows up (also right after a controller restart, when the history is empty).

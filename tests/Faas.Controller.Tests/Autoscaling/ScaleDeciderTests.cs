@@ -132,6 +132,20 @@ public sealed class ScaleDeciderTests
     }
 
     [Fact]
+    public void Zero_ASlowColdStart_IsNotCutShortByTheZeroWindow()
+    {
+        var timeline = new ScaleTimeline(Rps with { Zero = true, ZeroDuration = TimeSpan.FromSeconds(10) }) { ReadyFollowsDesired = false, Ready = 0 };
+
+        // Deployed, its replica still starting for three zero windows: it stays at 1.
+        Assert.Equal(1, timeline.Run(0, TimeSpan.FromSeconds(30)));
+
+        // Ready now; the idle time counts from here.
+        timeline.Ready = 1;
+        Assert.Equal(1, timeline.Run(0, TimeSpan.FromSeconds(8)));
+        Assert.Equal(0, timeline.Run(0, TimeSpan.FromSeconds(4)));
+    }
+
+    [Fact]
     public void Zero_FunctionAlreadyAtZero_StaysThereAfterARestart()
     {
         var spec = Rps with { Zero = true };
