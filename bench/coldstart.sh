@@ -4,7 +4,8 @@
 # controller for one replica and forwards it when the replica is ready.
 # Each sample: scale `echo` to 0 through the API, wait until the controller reports no replica
 # and the replica process is gone, then time one POST with curl -w. Reports p50/p99/min/max.
-# Usage: bench/coldstart.sh   (SAMPLES=30 to change the sample count)
+# Usage: bench/coldstart.sh   (SAMPLES=30 to change the sample count; READY_TO_RUN=1 runs a
+# ReadyToRun publish of the watchdog instead of the Release build)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -13,6 +14,7 @@ SAMPLES="${SAMPLES:-30}"
 
 need_tools curl
 build_platform
+if [ "${READY_TO_RUN:-0}" = 1 ]; then publish_watchdog_r2r; fi
 
 # No prometheus_url: the autoscaler is off, so a function scaled to 0 stays there until a call
 # makes the gateway ask for a replica.

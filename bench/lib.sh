@@ -65,13 +65,22 @@ bench_cleanup() {
   rm -rf "$WORK"
 }
 
+# publish_watchdog_r2r: a ReadyToRun (precompiled, framework-dependent) publish of the watchdog in
+# $WORK/watchdog-r2r; sets WATCHDOG_PATH to it for start_controller.
+publish_watchdog_r2r() {
+  log "publishing the watchdog with ReadyToRun"
+  dotnet publish watchdog/Faas.Watchdog.csproj -c "$CONFIGURATION" -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -p:UseAppHost=false -o "$WORK/watchdog-r2r" -nologo -v quiet >/dev/null
+  WATCHDOG_PATH="$WORK/watchdog-r2r/Faas.Watchdog.dll"
+}
+
 # start_controller [KEY=VALUE ...]: the controller (process backend) on a free port; sets
-# CONTROLLER_PORT, CONTROLLER_URL and CONTROLLER_PID.
+# CONTROLLER_PORT, CONTROLLER_URL and CONTROLLER_PID. WATCHDOG_PATH overrides the watchdog run.
 start_controller() {
   CONTROLLER_PORT=$(free_port)
   CONTROLLER_URL="http://127.0.0.1:$CONTROLLER_PORT"
   env port="$CONTROLLER_PORT" bind_address=127.0.0.1 state_dir="$WORK/state" artifact_store="$WORK/artifacts" \
-    watchdog_path="$(out watchdog Faas.Watchdog.dll)" "$@" \
+    watchdog_path="${WATCHDOG_PATH:-$(out watchdog Faas.Watchdog.dll)}" "$@" \
     dotnet "$(out controller Faas.Controller.dll)" >"$WORK/controller.log" 2>&1 &
   CONTROLLER_PID=$!
   PIDS+=("$CONTROLLER_PID")

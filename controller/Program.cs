@@ -45,6 +45,7 @@ public partial class Program
         app.MapNamespacesApi();
         app.MapLogsApi();
         app.MapEndpointStream();
+        app.MapFunctionCpuMetrics();
         return app;
     }
 }

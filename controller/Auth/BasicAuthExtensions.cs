@@ -19,7 +19,7 @@ public static partial class BasicAuthExtensions
         return builder;
     }
 
-    /// <summary>Every route but <c>GET /healthz</c> needs the credentials (OpenFaaS answer on failure).</summary>
+    /// <summary>Every route but <c>GET /healthz</c> and <c>GET /metrics</c> (CPU counters for Prometheus) needs the credentials (OpenFaaS answer on failure).</summary>
     public static WebApplication UseBasicAuth(this WebApplication app)
     {
         var credentials = app.Services.GetService<BasicAuthCredentials>();
@@ -32,7 +32,7 @@ public static partial class BasicAuthExtensions
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.Equals("/healthz", StringComparison.Ordinal))
+            if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && (request.Path.Equals("/healthz", StringComparison.Ordinal) || request.Path.Equals("/metrics", StringComparison.Ordinal)))
             {
                 await next(context);
                 return;

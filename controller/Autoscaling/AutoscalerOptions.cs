@@ -12,6 +12,7 @@ public sealed record AutoscalerOptions
     public const string PrometheusUrlKey = "prometheus_url";
     public const string IntervalKey = "autoscaler_interval";
     public const string GatewayMetricsTargetKey = "gateway_metrics_target";
+    public const string ControllerMetricsTargetKey = "controller_metrics_target";
 
     /// <summary>Null: the autoscaler is off.</summary>
     public Uri? PrometheusUrl { get; init; }
@@ -20,6 +21,12 @@ public sealed record AutoscalerOptions
 
     /// <summary><c>host:port</c> of the gateway's metrics listener, written into the generated prometheus.yml.</summary>
     public string GatewayMetricsTarget { get; init; } = "127.0.0.1:8082";
+
+    /// <summary>
+    /// <c>host:port</c> of the controller's own <c>/metrics</c> (replica CPU, for the cpu type);
+    /// defaults to 127.0.0.1 and the controller's <c>port</c>; null (no scrape job) when that port is 0.
+    /// </summary>
+    public string? ControllerMetricsTarget { get; init; } = "127.0.0.1:8081";
 
     public bool Enabled => PrometheusUrl is not null;
 
@@ -45,9 +52,20 @@ public sealed record AutoscalerOptions
         }
 
         var target = Read(configuration, GatewayMetricsTargetKey) ?? defaults.GatewayMetricsTarget;
-        if (!Uri.TryCreate("http://" + target, UriKind.Absolute, out var parsed) || parsed.IsDefaultPort || parsed.AbsolutePath != "/")
+        if (!IsHostPort(target))
         {
             errors.Add($"{GatewayMetricsTargetKey} '{target}' is invalid: use host:port such as 127.0.0.1:8082");
+        }
+
+        string? controllerTarget = Read(configuration, ControllerMetricsTargetKey);
+        if (controllerTarget is null)
+        {
+            var port = Read(configuration, "port") ?? "8081";
+            controllerTarget = port == "0" ? null : "127.0.0.1:" + port;
+        }
+        else if (!IsHostPort(controllerTarget))
+        {
+            errors.Add($"{ControllerMetricsTargetKey} '{controllerTarget}' is invalid: use host:port such as 127.0.0.1:8081");
         }
 
         if (errors.Count > 0)
@@ -55,8 +73,11 @@ public sealed record AutoscalerOptions
             throw new ControllerOptionsException(errors);
         }
 
-        return new AutoscalerOptions { PrometheusUrl = url, Interval = interval, GatewayMetricsTarget = target };
+        return new AutoscalerOptions { PrometheusUrl = url, Interval = interval, GatewayMetricsTarget = target, ControllerMetricsTarget = controllerTarget };
     }
+
+    private static bool IsHostPort(string text) =>
+        Uri.TryCreate("http://" + text, UriKind.Absolute, out var parsed) && !parsed.IsDefaultPort && parsed.AbsolutePath == "/";
 
     private static string? Read(IConfiguration configuration, string key)
     {

@@ -1,3 +1,4 @@
+using Faas.Prometheus;
 using Faas.Prometheus.Query;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,6 +16,7 @@ public static class AutoscalingExtensions
         builder.Services.AddSingleton(options);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<PrometheusConfigWriter>();
+        builder.Services.AddSingleton<FunctionCpuMetrics>();
         if (options.PrometheusUrl is { } url)
         {
             builder.Services.TryAddSingleton<ILoadSource>(_ =>
@@ -23,5 +25,16 @@ public static class AutoscalingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary><c>GET /metrics</c>: the replicas' CPU time for the cpu scaling type (no auth, like <c>/healthz</c>).</summary>
+    public static WebApplication MapFunctionCpuMetrics(this WebApplication app)
+    {
+        app.MapGet(FunctionCpuMetrics.Path, async (FunctionCpuMetrics metrics, HttpContext context) =>
+        {
+            context.Response.ContentType = PrometheusConstants.ExporterContentType;
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
+        return app;
     }
 }

@@ -153,6 +153,21 @@ internal sealed partial class FunctionSupervisor
         }
     }
 
+    /// <summary>The replicas that still have a process, for the CPU metric.</summary>
+    public void AddProcesses(List<ReplicaProcess> into)
+    {
+        lock (_sync)
+        {
+            foreach (var r in _replicas)
+            {
+                if (r.State is not (ReplicaState.Failed or ReplicaState.Stopped) && r.Process.Pid > 0)
+                {
+                    into.Add(new ReplicaProcess(Qualified, r.Id, r.Process.Pid));
+                }
+            }
+        }
+    }
+
     public FunctionEndpoints ToEndpoints()
     {
         lock (_sync)

@@ -17,7 +17,7 @@ namespace Faas.Controller.Backends.Process;
 /// state lives in <c>&lt;state_dir&gt;/functions.json</c>; <see cref="ProcessReconciler"/> recovers it
 /// at start-up and keeps replicas in line; one <see cref="FunctionSupervisor"/> per function.
 /// </summary>
-public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery, IWarmTier, IDisposable
+public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery, IWarmTier, IReplicaProcesses, IDisposable
 {
     private readonly ConcurrentDictionary<(string Name, string Namespace), FunctionSupervisor> _functions = new();
     private readonly ConcurrentDictionary<int, byte> _ports = new();
@@ -79,6 +79,17 @@ public sealed class ProcessBackend : IFunctionBackend, ISecretDelivery, IWarmTie
             .Select(f => f.ToStatus())
             .ToList();
         return Task.FromResult(list);
+    }
+
+    public IReadOnlyList<ReplicaProcess> ListReplicaProcesses()
+    {
+        var list = new List<ReplicaProcess>();
+        foreach (var f in _functions.Values)
+        {
+            f.AddProcesses(list);
+        }
+
+        return list;
     }
 
     public Task<FunctionStatus?> GetAsync(string name, string @namespace, CancellationToken cancellationToken = default) =>

@@ -66,6 +66,17 @@ public sealed class BasicAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, endpoints.StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_IsOpenForPrometheus_OnlyForGet()
+    {
+        using var metrics = await _host.Client.GetAsync("/metrics");
+        using var post = await _host.Client.PostAsync("/metrics", new StringContent(""));
+
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Equal("text/plain", metrics.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+    }
+
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 }

@@ -147,6 +147,9 @@ public sealed class AutoscalerServiceTests
             var yaml = await File.ReadAllTextAsync(dir.Combine("state", "prometheus.yml"));
             Assert.Contains("targets: ['127.0.0.1:18082']", yaml);
             Assert.Contains("job_name: gateway", yaml);
+
+            // Tests run the controller on port 0: no address to scrape, so no controller job.
+            Assert.DoesNotContain("job_name: controller", yaml);
         }
         finally
         {

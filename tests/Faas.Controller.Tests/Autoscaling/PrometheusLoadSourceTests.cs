@@ -48,13 +48,13 @@ public sealed class PrometheusLoadSourceTests
     }
 
     [Fact]
-    public async Task Cpu_IsNotMeasuredFromGatewayMetrics()
+    public async Task Cpu_IsTheRateOfTheControllersReplicaCpuCounter_InMilliCpu()
     {
-        var prometheus = new FakePrometheus(Vector(1));
+        var prometheus = new FakePrometheus(Vector(1500));
         var source = new PrometheusLoadSource(new PrometheusQueryClient(new HttpClient(prometheus), new Uri("http://prometheus.test/")));
 
-        Assert.Null(await source.GetLoadAsync(ScalingType.Cpu, "echo.openfaas-fn"));
-        Assert.Empty(prometheus.Queries);
+        Assert.Equal(1500, await source.GetLoadAsync(ScalingType.Cpu, "echo.openfaas-fn"));
+        Assert.Equal("sum(rate(function_cpu_seconds_total{function_name=\"echo.openfaas-fn\"}[10s])) * 1000", Assert.Single(prometheus.Queries));
     }
 
     [Fact]

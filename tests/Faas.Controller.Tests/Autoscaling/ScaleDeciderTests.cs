@@ -19,6 +19,26 @@ public sealed class ScaleDeciderTests
     }
 
     [Fact]
+    public void Cpu_TargetIsMilliCpuPerReplica_BusyReplicasScaleUp_IdleReturnToMin()
+    {
+        // com.openfaas.scale.type=cpu, target=500: half a core per replica (× 0.9 = 450 m).
+        var spec = ScalingSpec.TryParse(
+            new Dictionary<string, string> { ["com.openfaas.scale.type"] = "cpu", ["com.openfaas.scale.target"] = "500", ["com.openfaas.scale.max"] = "3" },
+            out var error);
+        Assert.Null(error);
+        var timeline = new ScaleTimeline(spec! with { PanicThreshold = 10 });
+
+        // One replica spinning a core: 1000 m -> ceil(1000 / 450) = 3.
+        Assert.Equal(3, timeline.Run(1000, TimeSpan.FromSeconds(120)));
+
+        // Two cores busy would need 5, but max is 3.
+        Assert.Equal(3, timeline.Run(2000, TimeSpan.FromSeconds(120)));
+
+        // Idle (a few millicores of runtime noise): back to min.
+        Assert.Equal(1, timeline.Run(5, TimeSpan.FromSeconds(120)));
+    }
+
+    [Fact]
     public void RampUp_FollowsTheStableAverage_StepByStep()
     {
         var timeline = new ScaleTimeline(Rps with { PanicThreshold = 10 });

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Load-step benchmark (process backend): time from a step in load (1 -> 8 concurrent callers) on a
+# capacity-scaled function (target 2 in flight per replica, max 3) to the new replicas ready,
+# i.e. on the endpoint table the gateway forwards to. Runs the real loop: wrk through the
+# gateway, Prometheus scraping the gateway every 1 s, the autoscaler every 500 ms.
+# Each sample: scale echo back to 1 and wait for one ready replica, hold c=1 for 3 s, then start
+# wrk -c8 and poll the controller every 50 ms for availableReplicas >= 2 and == 3.
+# Usage: bench/loadstep.sh   (SAMPLES=5 to change the sample count)
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init loadstep
+SAMPLES="${SAMPLES:-5}"
+
+need_tools curl wrk prometheus
+build_platform
+
+METRICS_PORT=$(free_port)
+PROMETHEUS_PORT=$(free_port)
+log "starting controller, gateway and Prometheus"
+start_controller gateway_metrics_target="127.0.0.1:$METRICS_PORT" prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT" autoscaler_interval=500ms
+GATEWAY_METRICS_PORT=$METRICS_PORT start_gateway gateway ready_wait_timeout=60s
+prometheus --config.file="$WORK/state/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+  --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=("$!")
+wait_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+deploy_echo
+# Capacity scaling: 2 calls in flight per replica, at most 3; short windows so that the count
+# falls back between samples.
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' "$CONTROLLER_URL/system/functions" \
+  -d "$(curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)
+labels = f.get("labels") or {}
+labels.update({"com.openfaas.scale.type": "capacity", "com.openfaas.scale.target": "2", "com.openfaas.scale.target-proportion": "1",
+  "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "3", "com.openfaas.scale.down.window": "5s", "com.openfaas.scale.panic.window": "2s"})
+print(json.dumps({"service": "echo", "image": f["image"], "namespace": "openfaas-fn", "labels": labels, "envVars": f.get("envVars"), "annotations": f.get("annotations")}))')"
+
+available() {
+  curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("availableReplicas", 0))'
+}
+now_ms() { date +%s%3N; }
+
+WRK_PID=
+stop_wrk() { if [ -n "$WRK_PID" ]; then stop_pid "$WRK_PID"; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; fi; }
+trap 'stop_wrk; bench_cleanup' EXIT
+
+TO2=(); TO3=()
+for i in $(seq 1 "$SAMPLES"); do
+  # Back to one replica with no load (the short windows let the autoscaler agree).
+  ok=false
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
+      -d '{"serviceName":"echo","replicas":1,"namespace":"openfaas-fn"}' "$CONTROLLER_URL/system/scale-function/echo?namespace=openfaas-fn"
+    [ "$(available)" = 1 ] && [ "$(pgrep -P "$CONTROLLER_PID" | wc -l)" = 1 ] && { ok=true; break; }
+    sleep 0.5
+  done
+  $ok || { echo "bench: echo did not return to 1 replica" >&2; tail -n 20 "$WORK/controller.log" >&2; exit 1; }
+
+  wrk -t1 -c1 -d3s -s "$ROOT/bench/post-ping.lua" "$GATEWAY_URL/function/echo" >/dev/null
+  [ "$(available)" = 1 ] || { echo "bench: c=1 already scaled echo up" >&2; exit 1; }
+
+  wrk -t2 -c8 -d60s -s "$ROOT/bench/post-ping.lua" "$GATEWAY_URL/function/echo" >"$WORK/wrk.log" 2>&1 &
+  WRK_PID=$!
+  t0=$(now_ms); t2=; t3=
+  for _ in $(seq 1 1200); do
+    n=$(available)
+    [ -z "$t2" ] && [ "$n" -ge 2 ] && t2=$(now_ms)
+    [ "$n" -ge 3 ] && { t3=$(now_ms); break; }
+    sleep 0.05
+  done
+  stop_wrk
+  [ -n "$t2" ] && [ -n "$t3" ] || { echo "bench: sample $i did not reach 3 replicas" >&2; tail -n 20 "$WORK/controller.log" >&2; exit 1; }
+  log "sample $i: 2nd replica ready after $((t2 - t0)) ms, 3rd after $((t3 - t0)) ms"
+  TO2+=("$((t2 - t0))"); TO3+=("$((t3 - t0))")
+done
+
+summary() {
+  sort -n | awk -v what="$1" '
+    { v[NR] = $1 }
+    END { printf "%s, %d samples: p50 %d ms, min %d ms, max %d ms\n", what, NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+printf '%s\n' "${TO2[@]}" | summary "load step c=1 -> c=8 to the 2nd replica ready"
+printf '%s\n' "${TO3[@]}" | summary "load step c=1 -> c=8 to the 3rd replica ready (max)"
