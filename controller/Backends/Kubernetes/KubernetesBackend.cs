@@ -69,15 +69,28 @@ public sealed partial class KubernetesBackend(
                 return BackendResult.Invalid(labelError);
             }
 
-            if (await GetDeploymentAsync(deployment.Service, ns, cancellationToken) is not { } existing)
+            // The controller-manager writes the Deployment's status all the time: a replace that lost
+            // that race (409, stale resourceVersion) reads again and retries.
+            for (var attempt = 1; ; attempt++)
             {
-                return NotFound(deployment.Service, ns);
+                if (await GetDeploymentAsync(deployment.Service, ns, cancellationToken) is not { } existing)
+                {
+                    return NotFound(deployment.Service, ns);
+                }
+
+                // The replica count is the scaler's; an update changes what runs, not how many.
+                var replaced = FunctionObjects.Deployment(deployment, ns, existing.Spec?.Replicas ?? 1, options.WatchdogPort);
+                replaced.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+                try
+                {
+                    await client.Deployments.ReplaceAsync(replaced, cancellationToken);
+                    break;
+                }
+                catch (KubernetesConflictException e) when (!e.IsAlreadyExists && attempt < MaxReplaceAttempts)
+                {
+                }
             }
 
-            // The replica count is the scaler's; an update changes what runs, not how many.
-            var replaced = FunctionObjects.Deployment(deployment, ns, existing.Spec?.Replicas ?? 1, options.WatchdogPort);
-            replaced.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
-            await client.Deployments.ReplaceAsync(replaced, cancellationToken);
             await EnsureServiceAsync(deployment.Service, ns, cancellationToken);
             Log.Updated(logger, deployment.Service, ns, deployment.Image);
             return BackendResult.Accepted;
@@ -134,6 +147,8 @@ public sealed partial class KubernetesBackend(
         await Task.CompletedTask;
         yield break;
     }
+
+    private const int MaxReplaceAttempts = 5;
 
     private static string ManagedSelector => $"{FunctionObjects.ManagedByLabel}={FunctionObjects.ManagedByValue}";
 
