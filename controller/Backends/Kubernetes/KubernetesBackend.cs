@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Faas.Contracts.Functions;
 using Faas.Contracts.Logs;
 using Faas.Controller.Configuration;
@@ -137,16 +136,9 @@ public sealed partial class KubernetesBackend(
             return BackendResult.Accepted;
         });
 
-    /// <summary>
-    /// Pod logs need a kubelet to serve them; the test control plane has none, so this reads nothing
-    /// and says so in the controller's log rather than pretending (docs/internals.md).
-    /// </summary>
-    public async IAsyncEnumerable<LogMessage> ReadLogsAsync(LogQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        Log.LogsNotImplemented(logger, query.Name);
-        await Task.CompletedTask;
-        yield break;
-    }
+    /// <summary>From the pods' logs (<see cref="PodLogs"/>); needs a kubelet, so untested against the test control plane.</summary>
+    public IAsyncEnumerable<LogMessage> ReadLogsAsync(LogQuery query, CancellationToken cancellationToken = default) =>
+        PodLogs.ReadAsync(client, query, TimeProvider.System, cancellationToken);
 
     private const int MaxReplaceAttempts = 5;
 
@@ -216,8 +208,5 @@ public sealed partial class KubernetesBackend(
 
         [LoggerMessage(EventId = 7205, Level = LogLevel.Warning, Message = "Kubernetes refused {What}: {Reason}")]
         public static partial void Refused(ILogger logger, string what, string reason);
-
-        [LoggerMessage(EventId = 7206, Level = LogLevel.Information, Message = "Logs of {Function} were asked for: reading pod logs is not implemented in the kubernetes backend")]
-        public static partial void LogsNotImplemented(ILogger logger, string function);
     }
 }

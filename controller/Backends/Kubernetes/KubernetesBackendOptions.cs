@@ -40,7 +40,7 @@ public sealed record KubernetesBackendOptions
             var problems = client.Validate();
             errors.AddRange(problems.Select(p => $"kubernetes client: {p}"));
         }
-        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is KubeConfigException or IOException or FormatException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
         {
             errors.Add(string.IsNullOrEmpty(kubeconfig)
                 ? $"backend=kubernetes needs the API server: not in a cluster (no KUBERNETES_SERVICE_HOST) and no usable kubeconfig ({e.Message}); set kubeconfig=<path>"
