@@ -39,6 +39,7 @@ public partial class Program
 
         var app = builder.Build();
         app.UseBasicAuth();
+        app.UseBackendErrors();
         app.MapSystemInfo();
         app.MapProviderApi();
         app.MapSecretsApi();

@@ -1,4 +1,5 @@
 using Faas.Controller.Backends.Docker;
+using Faas.Controller.Backends.Kubernetes;
 using Faas.Controller.Backends.Process;
 using Faas.Controller.Configuration;
 
@@ -17,6 +18,9 @@ public static class BackendExtensions
                 break;
             case ControllerOptions.DockerBackend:
                 builder.Services.AddDockerBackend(builder.Configuration);
+                break;
+            case ControllerOptions.KubernetesBackend:
+                builder.Services.AddKubernetesBackend(builder.Configuration, options);
                 break;
             default:
                 throw new ControllerOptionsException([$"backend '{options.Backend}' is not supported: supported backends are {string.Join(", ", ControllerOptions.SupportedBackends)}"]);

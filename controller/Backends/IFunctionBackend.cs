@@ -44,6 +44,9 @@ public enum BackendStatus
 
     /// <summary>The backend's engine does not answer (503); known functions keep serving.</summary>
     Unavailable,
+
+    /// <summary>The orchestrator refused the action (403), e.g. RBAC; the message is the orchestrator's.</summary>
+    Forbidden,
 }
 
 /// <summary>Outcome of a change request; <see cref="Message"/> says what to fix when it is not accepted.</summary>
@@ -58,4 +61,15 @@ public readonly record struct BackendResult(BackendStatus Status, string Message
     public static BackendResult Conflict(string message) => new(BackendStatus.Conflict, message);
 
     public static BackendResult Unavailable(string message) => new(BackendStatus.Unavailable, message);
+
+    public static BackendResult Forbidden(string message) => new(BackendStatus.Forbidden, message);
+}
+
+/// <summary>
+/// Thrown by a backend's reads (list, get) when it cannot answer; the provider API replies with
+/// <see cref="Result"/>'s status and message (e.g. 503 while the orchestrator is unreachable).
+/// </summary>
+public sealed class BackendException(BackendResult result, Exception? inner = null) : Exception(result.Message, inner)
+{
+    public BackendResult Result { get; } = result;
 }

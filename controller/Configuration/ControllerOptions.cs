@@ -13,7 +13,8 @@ public sealed record ControllerOptions
 {
     public const string ProcessBackend = "process";
     public const string DockerBackend = "docker";
-    public static readonly IReadOnlyList<string> SupportedBackends = [ProcessBackend, DockerBackend];
+    public const string KubernetesBackend = "kubernetes";
+    public static readonly IReadOnlyList<string> SupportedBackends = [ProcessBackend, DockerBackend, KubernetesBackend];
 
     /// <summary>0 picks a free port (tests).</summary>
     public int Port { get; init; } = 8081;

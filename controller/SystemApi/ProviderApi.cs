@@ -35,8 +35,15 @@ public static partial class ProviderApi
             return BadRequest(error);
         }
 
-        var functions = await backend.ListAsync(ns, cancellationToken);
-        return Results.Json(functions.ToList(), FaasJsonContext.Default.ListFunctionStatus);
+        try
+        {
+            var functions = await backend.ListAsync(ns, cancellationToken);
+            return Results.Json(functions.ToList(), FaasJsonContext.Default.ListFunctionStatus);
+        }
+        catch (BackendException e)
+        {
+            return Results.Text(e.Result.Message, "text/plain", statusCode: StatusCodeOf(e.Result.Status));
+        }
     }
 
     private static async Task<IResult> GetAsync(string name, string? @namespace, IFunctionBackend backend, NamespacePolicy namespaces, CancellationToken cancellationToken)
@@ -47,8 +54,15 @@ public static partial class ProviderApi
         }
 
         // OpenFaaS answers an unknown function with 404 and an empty body.
-        var status = await backend.GetAsync(name, ns, cancellationToken);
-        return status is null ? Results.NotFound() : Results.Json(status, FaasJsonContext.Default.FunctionStatus);
+        try
+        {
+            var status = await backend.GetAsync(name, ns, cancellationToken);
+            return status is null ? Results.NotFound() : Results.Json(status, FaasJsonContext.Default.FunctionStatus);
+        }
+        catch (BackendException e)
+        {
+            return Results.Text(e.Result.Message, "text/plain", statusCode: StatusCodeOf(e.Result.Status));
+        }
     }
 
     private static async Task<IResult> DeployAsync(HttpRequest request, IFunctionBackend backend, NamespacePolicy namespaces, ISecretStore secrets, ReferenceGate gate, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -174,7 +188,17 @@ public static partial class ProviderApi
         BackendStatus.NotFound => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status404NotFound),
         BackendStatus.Conflict => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status409Conflict),
         BackendStatus.Unavailable => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable),
+        BackendStatus.Forbidden => Results.Text(result.Message, "text/plain", statusCode: StatusCodes.Status403Forbidden),
         _ => Rejected(logger, operation, result.Message),
+    };
+
+    private static int StatusCodeOf(BackendStatus status) => status switch
+    {
+        BackendStatus.NotFound => StatusCodes.Status404NotFound,
+        BackendStatus.Conflict => StatusCodes.Status409Conflict,
+        BackendStatus.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        BackendStatus.Forbidden => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status400BadRequest,
     };
 
     private static IResult Rejected(ILogger logger, string operation, string message)

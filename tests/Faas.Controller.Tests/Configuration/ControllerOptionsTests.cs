@@ -56,7 +56,7 @@ public sealed class ControllerOptionsTests
             ("bind_address", "not an address"),
             ("basic_auth", "yes please"),
             ("function_namespace", "Bad_NS"),
-            ("backend", "kubernetes"),
+            ("backend", "nomad"),
             ("watchdog_path", "/nonexistent/Faas.Watchdog.dll"),
             ("replica_startup_timeout", "soon"),
             ("replica_drain_timeout", "-1s")));
@@ -66,7 +66,7 @@ public sealed class ControllerOptionsTests
         Assert.Contains(e.Errors, m => m.Contains("bind_address 'not an address'", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.Contains("basic_auth 'yes please'", StringComparison.Ordinal) && m.Contains("true or false", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.Contains("function_namespace 'Bad_NS'", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, m => m.Contains("backend 'kubernetes' is not supported", StringComparison.Ordinal) && m.Contains("process", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, m => m.Contains("backend 'nomad' is not supported", StringComparison.Ordinal) && m.Contains("process, docker, kubernetes", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.Contains("watchdog_path '/nonexistent/Faas.Watchdog.dll'", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.Contains("replica_startup_timeout 'soon'", StringComparison.Ordinal));
         Assert.Contains(e.Errors, m => m.Contains("replica_drain_timeout '-1s'", StringComparison.Ordinal) && m.Contains("0s to 10m0s", StringComparison.Ordinal));
