@@ -117,8 +117,10 @@ public sealed class GatewayMetricsTests
         var fn = ("function_name", "m-cold.openfaas-fn");
         var call = gateway.Client.GetAsync("/function/m-cold");
 
-        // Held: in flight, poked from zero, not yet a cold start.
-        var held = await ScrapeUntilAsync(gateway, s => Value(s, "gateway_function_invocation_inflight", fn) == 1);
+        // Held: in flight, poked from zero, not yet a cold start. (A scrape writes the families in name
+        // order, so one taken while the call arrives can show it in flight before its cold-start series
+        // exists: wait for a scrape that has both.)
+        var held = await ScrapeUntilAsync(gateway, s => Value(s, "gateway_function_invocation_inflight", fn) == 1 && Value(s, "gateway_cold_start_seconds_count", fn) is not null);
         Assert.Equal(1, Value(held, "gateway_function_invocation_inflight", fn));
         Assert.Equal(0, Value(held, "gateway_cold_start_seconds_count", fn));
         await Task.Delay(150);
