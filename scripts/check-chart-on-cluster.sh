@@ -4,24 +4,30 @@
 # else is forbidden. Needs kubectl and an admin kubeconfig; no Helm (renders with scripts/render-chart.sh).
 # Nothing needs to run in pods: with no kubelet the platform's pods stay Pending.
 #
-#   scripts/check-chart-on-cluster.sh [--keep]    (KUBECONFIG = an admin of the cluster)
+#   scripts/check-chart-on-cluster.sh [--keep] [--namespace NAME]    (KUBECONFIG = an admin of the cluster)
 #
-# Uses namespaces faas-check-<random> (release) and faas-check-<random>-fn (functions) and deletes
+# Uses namespaces NAME (release; default faas-check-<random>) and NAME-fn (functions) and deletes
 # them at the end unless --keep. Exit code 0 when every check passed.
 set -euo pipefail
 
 keep=0
-for arg in "$@"; do
-  case "$arg" in
+ns=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
     --keep) keep=1 ;;
+    --namespace)
+      [ "$#" -ge 2 ] || { echo "--namespace needs a name" >&2; exit 2; }
+      ns="$2"; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $arg (expected --keep)" >&2; exit 2 ;;
+    *) echo "unknown argument: $1 (expected --keep or --namespace NAME)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-suffix="$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-ns="faas-check-$suffix"
+if [ -z "$ns" ]; then
+  ns="faas-check-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+fi
 fnns="$ns-fn"
 release=faas
 work="$(mktemp -d)"
