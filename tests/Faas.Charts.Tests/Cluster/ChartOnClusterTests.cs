@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Faas.Charts.Tests.Rendering;
 using Faas.Testing.Kubernetes;
@@ -10,10 +9,9 @@ namespace Faas.Charts.Tests.Cluster;
 /// scripts/check-chart-on-cluster.sh applies every rendered object with kubectl, then acts with a token
 /// of the chart's controller ServiceAccount. Pods stay Pending; what is checked is admission and RBAC.
 /// </summary>
-public sealed partial class ChartOnClusterTests(KubernetesControlPlaneFixture cluster) : IClassFixture<KubernetesControlPlaneFixture>
+[Collection(ChartClusterCollection.Name)]
+public sealed partial class ChartOnClusterTests(KubernetesControlPlaneFixture cluster)
 {
-    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
-
     [Fact]
     public async Task EveryObjectIsAccepted_AndTheControllersServiceAccountCanDoItsWorkAndNothingMore()
     {
@@ -21,7 +19,7 @@ public sealed partial class ChartOnClusterTests(KubernetesControlPlaneFixture cl
         var fnns = ns + "-fn";
         var expected = await ChartRenderer.RenderInNamespaceAsync(ns, "--set", $"functionNamespace.name={fnns}");
 
-        var (exitCode, output) = await RunCheckAsync(ns);
+        var (exitCode, output) = await ChartCheckScript.RunAsync(cluster, ns);
         var context = $"check-chart-on-cluster.sh exited {exitCode}:\n{output}\n{cluster.LogTails()}";
 
         // 1. kubectl apply reported each rendered object as created (kind.group/name), and nothing else.
@@ -54,35 +52,6 @@ public sealed partial class ChartOnClusterTests(KubernetesControlPlaneFixture cl
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var release = await cluster.SendRawAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}", null, timeout.Token);
         Assert.Contains("\"Terminating\"", release, StringComparison.Ordinal);
-    }
-
-    private async Task<(int ExitCode, string Output)> RunCheckAsync(string ns)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(ChartRenderer.Repository, "scripts", "check-chart-on-cluster.sh"));
-        start.ArgumentList.Add("--namespace");
-        start.ArgumentList.Add(ns);
-        start.Environment["KUBECONFIG"] = cluster.KubeconfigPath;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(ScriptTimeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"check-chart-on-cluster.sh ran over {ScriptTimeout.TotalSeconds} s:\n{await stdout}\n{await stderr}");
-        }
-
-        return (process.ExitCode, $"{await stdout}\n--- stderr ---\n{await stderr}");
     }
 
     // kubectl apply's line per object: "deployment.apps/faas-gateway created", "namespace/x created".
