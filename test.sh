@@ -25,6 +25,9 @@ for pkg in "${APT_PACKAGES[@]}"; do
   # "install ok installed" only: a removed package keeps a "deinstall ... config-files" status.
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# kubectl applies charts/faas to the test API server (Faas.Charts.Tests); any kubectl will do, Debian's
+# comes in kubernetes-client (v1.20, the API server's version).
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]}"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then

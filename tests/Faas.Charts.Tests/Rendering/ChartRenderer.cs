@@ -12,14 +12,18 @@ public static class ChartRenderer
     public const string Namespace = "openfaas";
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
-    private static readonly Lazy<Task> Warmup = new(() => RunAsync([]));
+    private static readonly Lazy<Task> Warmup = new(() => RunAsync(Namespace, []));
 
     public static string Repository { get; } = FindRepository();
 
     /// <summary>Renders with extra flags (<c>--set</c>, <c>-f</c>, <c>--lookup</c>) and parses every document; fails the test when rendering fails.</summary>
-    public static async Task<Manifests> RenderAsync(params string[] flags)
+    public static Task<Manifests> RenderAsync(params string[] flags) => RenderInNamespaceAsync(Namespace, flags);
+
+    /// <summary>As <see cref="RenderAsync"/>, released into <paramref name="releaseNamespace"/> instead of <see cref="Namespace"/>.</summary>
+    public static async Task<Manifests> RenderInNamespaceAsync(string releaseNamespace, params string[] flags)
     {
-        var result = await RenderRawAsync(flags);
+        await Warmup.Value;
+        var result = await RunAsync(releaseNamespace, flags);
         Assert.True(result.ExitCode == 0, $"render-chart.sh {string.Join(' ', flags)} exited {result.ExitCode}:\n{result.Stderr}");
         return Manifests.Parse(result.Stdout);
     }
@@ -28,10 +32,10 @@ public static class ChartRenderer
     public static async Task<RenderResult> RenderRawAsync(params string[] flags)
     {
         await Warmup.Value;
-        return await RunAsync(flags);
+        return await RunAsync(Namespace, flags);
     }
 
-    private static async Task<RenderResult> RunAsync(string[] flags)
+    private static async Task<RenderResult> RunAsync(string releaseNamespace, string[] flags)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -43,7 +47,7 @@ public static class ChartRenderer
         start.ArgumentList.Add(Release);
         start.ArgumentList.Add(Path.Combine(Repository, "charts", "faas"));
         start.ArgumentList.Add("--namespace");
-        start.ArgumentList.Add(Namespace);
+        start.ArgumentList.Add(releaseNamespace);
         foreach (var flag in flags)
         {
             start.ArgumentList.Add(flag);

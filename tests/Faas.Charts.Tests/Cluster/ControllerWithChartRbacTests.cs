@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Faas.Testing.Kubernetes;
+
+namespace Faas.Charts.Tests.Cluster;
+
+/// <summary>
+/// The real controller (backend=kubernetes, its own process) with nothing but a token of the chart's
+/// controller ServiceAccount: secrets, deploy, scale, get and remove through its HTTP API all work, so
+/// the chart's Role is enough for the backend. Checked from the admin side on the API server.
+/// </summary>
+[Collection(ChartClusterCollection.Name)]
+public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture cluster)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ControllerWithTheChartsServiceAccount_DeploysScalesAndRemovesAFunction()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        var ns = KubernetesControlPlaneFixture.NewNamespaceName("chartctl");
+        var fnns = ns + "-fn";
+        var work = Directory.CreateTempSubdirectory("faas-chartctl-").FullName;
+        Process? controller = null;
+        var output = new StringBuilder();
+        try
+        {
+            var (exitCode, script) = await ChartCheckScript.RunAsync(cluster, ns, keep: true);
+            Assert.True(exitCode == 0, $"check-chart-on-cluster.sh exited {exitCode}:\n{script}");
+
+            var kubeconfig = Path.Combine(work, "controller.kubeconfig");
+            await File.WriteAllTextAsync(kubeconfig, Kubeconfig(await ServiceAccountTokenAsync(ns, deadline.Token)), deadline.Token);
+            var port = FreePort();
+            controller = StartController(port, kubeconfig, fnns, Path.Combine(work, "state"), output);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitHealthyAsync(http, controller, output, deadline.Token);
+            string Log() => $"controller output:\n{output}";
+
+            using var empty = await http.GetAsync("/system/functions", deadline.Token);
+            Assert.True(empty.StatusCode == HttpStatusCode.OK, $"{empty.StatusCode}: {await empty.Content.ReadAsStringAsync(deadline.Token)}\n{Log()}");
+            Assert.Equal("[]", (await empty.Content.ReadAsStringAsync(deadline.Token)).Trim());
+
+            await SendAsync(http, HttpMethod.Post, "/system/secrets", """{"name":"api-key","value":"s3cret"}""", Log, deadline.Token);
+            await SendAsync(http, HttpMethod.Post, "/system/functions",
+                """{"service":"echo","image":"example.invalid/echo:1","envProcess":"cat","secrets":["api-key"]}""", Log, deadline.Token);
+            var deployment = await cluster.Client.Deployments.GetAsync(fnns, "echo", deadline.Token);
+            Assert.Equal("example.invalid/echo:1", deployment.Spec!.Template.Spec!.Containers[0].Image);
+            Assert.Equal("echo", (await cluster.Client.Services.GetAsync(fnns, "echo", deadline.Token)).Metadata.Name);
+            var secret = await cluster.Client.Secrets.GetAsync(fnns, "api-key", deadline.Token);
+            Assert.Equal("s3cret", Encoding.UTF8.GetString(Assert.Single(secret.Data!).Value));
+
+            await SendAsync(http, HttpMethod.Post, "/system/scale-function/echo", """{"serviceName":"echo","replicas":3}""", Log, deadline.Token);
+            Assert.Equal(3, (await cluster.Client.Deployments.GetScaleAsync(fnns, "echo", deadline.Token)).Spec!.Replicas);
+
+            using var one = await http.GetAsync("/system/function/echo", deadline.Token);
+            Assert.True(one.StatusCode == HttpStatusCode.OK, $"{one.StatusCode}\n{Log()}");
+            using (var status = JsonDocument.Parse(await one.Content.ReadAsStringAsync(deadline.Token)))
+            {
+                Assert.Equal("echo", status.RootElement.GetProperty("name").GetString());
+                Assert.Equal(3, status.RootElement.GetProperty("replicas").GetInt32());
+            }
+
+            await SendAsync(http, HttpMethod.Delete, "/system/functions", """{"functionName":"echo"}""", Log, deadline.Token);
+            await SendAsync(http, HttpMethod.Delete, "/system/secrets", """{"name":"api-key"}""", Log, deadline.Token);
+            Assert.Empty((await cluster.Client.Deployments.ListAsync(fnns, cancellationToken: deadline.Token)).Items);
+            Assert.Empty((await cluster.Client.Services.ListAsync(fnns, cancellationToken: deadline.Token)).Items);
+            Assert.DoesNotContain((await cluster.Client.Secrets.ListAsync(fnns, cancellationToken: deadline.Token)).Items, s => s.Metadata.Name == "api-key");
+        }
+        finally
+        {
+            if (controller is not null)
+            {
+                if (!controller.HasExited)
+                {
+                    controller.Kill(entireProcessTree: true);
+                    await controller.WaitForExitAsync(CancellationToken.None);
+                }
+
+                controller.Dispose();
+            }
+
+            foreach (var name in new[] { ns, fnns })
+            {
+                try
+                {
+                    await cluster.SendRawAsync(HttpMethod.Delete, $"/api/v1/namespaces/{name}", null, CancellationToken.None);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not created (the script failed early): nothing to remove.
+                }
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>A TokenRequest for the chart's controller ServiceAccount: what the kubelet would mount in its pod.</summary>
+    private async Task<string> ServiceAccountTokenAsync(string ns, CancellationToken cancellationToken)
+    {
+        var body = await cluster.SendRawAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/serviceaccounts/faas-controller/token",
+            """{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"expirationSeconds":3600}}""", cancellationToken);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("status").GetProperty("token").GetString()!;
+    }
+
+    private string Kubeconfig(string token) =>
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\n" +
+        $"clusters:\n- name: k\n  cluster:\n    server: {cluster.Server.ToString().TrimEnd('/')}\n" +
+        $"    certificate-authority-data: {Convert.ToBase64String(Encoding.UTF8.GetBytes(cluster.CaPem))}\n" +
+        $"users:\n- name: controller\n  user:\n    token: {token}\n" +
+        "contexts:\n- name: c\n  context:\n    cluster: k\n    user: controller\n";
+
+    private static Process StartController(int port, string kubeconfig, string functionNamespace, string stateDir, StringBuilder output)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Faas.Controller.dll"));
+        foreach (var argument in new[]
+        {
+            $"--port={port}", "--bind_address=127.0.0.1", "--backend=kubernetes", $"--kubeconfig={kubeconfig}",
+            $"--function_namespace={functionNamespace}", $"--state_dir={stateDir}", "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient http, Process controller, StringBuilder output, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        while (true)
+        {
+            Assert.False(controller.HasExited, $"the controller exited ({(controller.HasExited ? controller.ExitCode : 0)}):\n{output}");
+            try
+            {
+                using var response = await http.GetAsync("/healthz", timeout.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                Assert.Fail($"the controller did not answer /healthz within {StartTimeout.TotalSeconds} s:\n{output}");
+            }
+
+            await Task.Delay(200, CancellationToken.None);
+        }
+    }
+
+    private static async Task SendAsync(HttpClient http, HttpMethod method, string path, string json, Func<string> log, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}\n{log()}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
