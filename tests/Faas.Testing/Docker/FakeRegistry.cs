@@ -25,6 +25,7 @@ public sealed class FakeRegistry : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, MemoryStream> _uploads = new();
     private readonly string? _expectedAuthorization;
+    private int _unauthorized;
 
     private FakeRegistry(WebApplication app, string? expectedAuthorization)
     {
@@ -45,9 +46,7 @@ public sealed class FakeRegistry : IAsyncDisposable
     public ConcurrentQueue<string> Requests { get; } = new();
 
     /// <summary>Requests refused for missing or wrong credentials.</summary>
-    public int Unauthorized => _unauthorized;
-
-    private int _unauthorized;
+    public int Unauthorized => Volatile.Read(ref _unauthorized);
 
     public static async Task<FakeRegistry> StartAsync(string? username = null, string? password = null)
     {
