@@ -108,3 +108,12 @@ public sealed class DockerBuildException : DockerException
     /// <summary>The <c>errorDetail.code</c> the daemon sent, e.g. the failing step's exit code.</summary>
     public int? ErrorCode { get; }
 }
+
+/// <summary>A push failed: the push stream carried an <c>error</c> line (registry unreachable, denied, ...).</summary>
+public sealed class DockerPushException : DockerException
+{
+    public DockerPushException(string message, string daemonMessage)
+        : base(message, null, daemonMessage, null)
+    {
+    }
+}

@@ -98,6 +98,35 @@ public sealed record BuildAux
 {
     [JsonPropertyName("ID")]
     public string? Id { get; init; }
+
+    /// <summary>On a push stream: the pushed tag.</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>On a push stream: the manifest digest the registry stored (<c>sha256:...</c>).</summary>
+    public string? Digest { get; init; }
+
+    /// <summary>On a push stream: the manifest's size in bytes.</summary>
+    public long? Size { get; init; }
+}
+
+/// <summary>
+/// Credentials for a registry, sent to the daemon in the <c>X-Registry-Auth</c> header (base64url JSON).
+/// </summary>
+public sealed record RegistryAuth
+{
+    [JsonPropertyName("username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("password")]
+    public string? Password { get; init; }
+
+    /// <summary>The registry host, e.g. <c>registry.example.com</c> or <c>127.0.0.1:5000</c>.</summary>
+    [JsonPropertyName("serveraddress")]
+    public string? ServerAddress { get; init; }
+
+    /// <summary>A bearer refresh token instead of a password (from <c>identitytoken</c> in config.json).</summary>
+    [JsonPropertyName("identitytoken")]
+    public string? IdentityToken { get; init; }
 }
 
 /// <summary>Query parameters of <c>POST /images/create?fromSrc=-</c> (import a root filesystem tar).</summary>

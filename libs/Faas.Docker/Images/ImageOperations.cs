@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Faas.Docker;
 
-/// <summary>Image calls: inspect, build, import, tag and delete.</summary>
+/// <summary>Image calls: inspect, build, import, push, tag and delete.</summary>
 public sealed class ImageOperations
 {
     private readonly DockerTransport _transport;
@@ -54,6 +54,7 @@ public sealed class ImageOperations
                 (reader, token) => reader.ReadAsync(token),
                 cancellationToken),
             "Build image",
+            static (message, daemonMessage, code) => new DockerBuildException(message, daemonMessage, code),
             cancellationToken);
     }
 
@@ -98,6 +99,44 @@ public sealed class ImageOperations
         return id ?? throw new DockerServerException("Import image: the daemon did not report an image id", System.Net.HttpStatusCode.InternalServerError);
     }
 
+    /// <summary>
+    /// <c>POST /images/{name}/push?tag=</c>: pushes a local image to the registry its name points at,
+    /// streaming the daemon's progress. <paramref name="auth"/> goes in <c>X-Registry-Auth</c> (the daemon
+    /// wants the header even without credentials, then as <c>{}</c>). The request is sent when enumeration
+    /// starts. No such local image throws <see cref="DockerNotFoundException"/> (whether the daemon answers 404
+    /// or streams it as an error line); an <c>error</c> line
+    /// (registry unreachable, denied, ...) throws <see cref="DockerPushException"/> with the daemon's message.
+    /// The last lines carry <see cref="BuildAux.Digest"/> on success.
+    /// </summary>
+    public IAsyncEnumerable<BuildProgress> PushImageAsync(string name, string? tag = null, RegistryAuth? auth = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var query = new QueryString().Add("tag", tag);
+        KeyValuePair<string, string>[] headers = [new("X-Registry-Auth", EncodeAuth(auth))];
+        return ThrowOnError(
+            StreamPump.RunAsync(
+                _transport,
+                "Push image",
+                token => _transport.SendAsync(HttpMethod.Post, $"/images/{DockerPath.Escape(name)}/push{query}", versioned: true, null, Timeout.InfiniteTimeSpan, "Push image", token, headers),
+                stream => new JsonLineReader<BuildProgress>(stream, DockerJsonContext.Default.BuildProgress),
+                (reader, token) => reader.ReadAsync(token),
+                cancellationToken),
+            "Push image",
+            // Older daemons report a missing local image as a stream error line, newer ones as HTTP 404:
+            // both become DockerNotFoundException.
+            static (message, daemonMessage, _) => daemonMessage.Contains("does not exist locally", StringComparison.OrdinalIgnoreCase)
+                ? new DockerNotFoundException(message, daemonMessage)
+                : new DockerPushException(message, daemonMessage),
+            cancellationToken);
+    }
+
+    /// <summary>The <c>X-Registry-Auth</c> value: base64url (with padding, as the daemon decodes it) of the JSON.</summary>
+    internal static string EncodeAuth(RegistryAuth? auth)
+    {
+        var json = auth is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(auth, DockerJsonContext.Default.RegistryAuth);
+        return Convert.ToBase64String(json).Replace('+', '-').Replace('/', '_');
+    }
+
     /// <summary><c>POST /images/{name}/tag</c>: adds <paramref name="repository"/>:<paramref name="tag"/> to an image.</summary>
     public Task TagImageAsync(string name, string repository, string? tag = null, CancellationToken cancellationToken = default)
     {
@@ -120,14 +159,14 @@ public sealed class ImageOperations
     }
 
     private static async IAsyncEnumerable<BuildProgress> ThrowOnError(
-        IAsyncEnumerable<BuildProgress> lines, string operation, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IAsyncEnumerable<BuildProgress> lines, string operation, Func<string, string, int?, DockerException> failure, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var line in lines.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (line.Error is not null)
             {
                 var message = line.ErrorDetail?.Message ?? line.Error;
-                throw new DockerBuildException($"{operation}: {message}", message, line.ErrorDetail?.Code);
+                throw failure($"{operation}: {message}", message, line.ErrorDetail?.Code);
             }
 
             yield return line;

@@ -15,6 +15,7 @@ namespace Faas.Docker;
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(ImageInspectResponse))]
 [JsonSerializable(typeof(BuildProgress))]
+[JsonSerializable(typeof(RegistryAuth))]
 [JsonSerializable(typeof(IReadOnlyList<ImageDeleteResponse>))]
 [JsonSerializable(typeof(CreateContainerParameters))]
 [JsonSerializable(typeof(CreateContainerResponse))]

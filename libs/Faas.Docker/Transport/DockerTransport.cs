@@ -157,7 +157,14 @@ internal sealed class DockerTransport : IDisposable
     /// the whole exchange including reading the body only when the caller reads it inside this call.
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, bool versioned, HttpContent? content, TimeSpan timeout, string operation, CancellationToken cancellationToken)
+        HttpMethod method,
+        string path,
+        bool versioned,
+        HttpContent? content,
+        TimeSpan timeout,
+        string operation,
+        CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         using var timeoutSource = CreateTimeout(timeout, cancellationToken);
         var token = timeoutSource.Token;
@@ -171,6 +178,11 @@ internal sealed class DockerTransport : IDisposable
             }
 
             using var request = new HttpRequestMessage(method, prefix + path) { Content = content };
+            foreach (var (name, value) in headers ?? [])
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             if ((int)response.StatusCode < 400)
             {

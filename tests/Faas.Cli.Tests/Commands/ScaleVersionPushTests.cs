@@ -81,14 +81,66 @@ public class VersionCommandTests
 public class PushCommandTests
 {
     [Fact]
-    public async Task Push_SaysNoRegistryIsNeeded()
+    public async Task Push_ImagesWithoutARegistry_SaysSoPerFunctionAndSucceeds()
+    {
+        using var runner = new CliRunner();
+        runner.Write("stack.yml", """
+            version: 1.0
+            provider:
+              name: openfaas
+            functions:
+              plain:
+                lang: csharp
+                handler: ./plain
+                image: plain:latest
+              org:
+                lang: csharp
+                handler: ./org
+                image: myorg/org:1.0
+            """);
+
+        var result = await runner.RunAsync("push");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[plain] plain:latest names no registry", result.Out);
+        Assert.Contains("[org] myorg/org:1.0 names no registry", result.Out);
+        Assert.Contains("No container registry is configured", result.Out);
+        Assert.Contains("no push is needed", result.Out);
+    }
+
+    [Fact]
+    public async Task Push_FilterSelectsFunctions()
+    {
+        using var runner = new CliRunner();
+        runner.Write("stack.yml", """
+            version: 1.0
+            provider:
+              name: openfaas
+            functions:
+              plain:
+                lang: csharp
+                handler: ./plain
+                image: plain:latest
+              other:
+                lang: csharp
+                handler: ./other
+                image: other:latest
+            """);
+
+        var result = await runner.RunAsync("push", "--filter", "other");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("[other]", result.Out);
+        Assert.DoesNotContain("[plain]", result.Out);
+    }
+
+    [Fact]
+    public async Task Push_WithoutAStackFile_Fails()
     {
         using var runner = new CliRunner();
 
         var result = await runner.RunAsync("push");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("No container registry is configured", result.Out);
-        Assert.Contains("no push is needed", result.Out);
+        Assert.NotEqual(0, result.ExitCode);
     }
 }
