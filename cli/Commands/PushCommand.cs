@@ -39,13 +39,30 @@ public sealed class PushCommand : BaseCommand
         var stack = StackLoader.Load(path, Context.GetEnvironmentVariable, parseResult.GetValue(CommonOptions.Envsubst));
         var functions = FunctionFilter.Apply(stack, parseResult.GetValue(CommonOptions.Filter), parseResult.GetValue(CommonOptions.Regex));
 
+        return await PushAllAsync(Context, stack, functions, parallel, tagMode, quiet, cancellationToken);
+    }
+
+    /// <summary>Pushes the images of <paramref name="functions"/> that name a registry (also <c>faas-cli up</c>'s push step).</summary>
+    internal static async Task<int> PushAllAsync(
+        CliContext context, StackFile stack, IReadOnlyList<StackFunction> functions, int parallel, string? tagMode, bool quiet, CancellationToken cancellationToken)
+    {
+        var output = context.Out;
+        var error = context.Err;
+        void Log(string line)
+        {
+            lock (output)
+            {
+                output.WriteLine(line);
+            }
+        }
+
         var pushes = new List<(string Name, string Image, string Registry)>();
         var unregistered = 0;
         foreach (var function in functions)
         {
             if (function.SkipBuild)
             {
-                Out.WriteLine($"Skipping push of: {function.Name} (skip_build).");
+                output.WriteLine($"Skipping push of: {function.Name} (skip_build).");
                 continue;
             }
 
@@ -62,13 +79,13 @@ public sealed class PushCommand : BaseCommand
             else
             {
                 unregistered++;
-                Out.WriteLine($"[{function.Name}] {image} names no registry (such as registry.example.com/{image}): nothing to push.");
+                output.WriteLine($"[{function.Name}] {image} names no registry (such as registry.example.com/{image}): nothing to push.");
             }
         }
 
         if (unregistered > 0)
         {
-            Out.WriteLine(Message);
+            output.WriteLine(Message);
         }
 
         if (pushes.Count == 0)
@@ -76,8 +93,8 @@ public sealed class PushCommand : BaseCommand
             return ExitCodes.Success;
         }
 
-        var credentials = await DockerCredentials.LoadAsync(Context, cancellationToken);
-        using var pusher = new DockerImagePusher(Context.Env("DOCKER_HOST"));
+        var credentials = await DockerCredentials.LoadAsync(context, cancellationToken);
+        using var pusher = new DockerImagePusher(context.Env("DOCKER_HOST"));
         using var gate = new SemaphoreSlim(parallel);
         var failures = 0;
         await Task.WhenAll(pushes.Select(async push =>
@@ -93,9 +110,9 @@ public sealed class PushCommand : BaseCommand
             catch (CommandFailedException e)
             {
                 Interlocked.Increment(ref failures);
-                lock (Err)
+                lock (error)
                 {
-                    Err.WriteLine($"[{push.Name}] {e.Message}");
+                    error.WriteLine($"[{push.Name}] {e.Message}");
                 }
             }
             finally
@@ -104,13 +121,5 @@ public sealed class PushCommand : BaseCommand
             }
         }));
         return failures == 0 ? ExitCodes.Success : ExitCodes.Failure;
-    }
-
-    private void Log(string line)
-    {
-        lock (Out)
-        {
-            Out.WriteLine(line);
-        }
     }
 }

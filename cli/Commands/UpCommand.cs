@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Faas.Cli.Commands;
 
-/// <summary><c>faas-cli up</c>: build, push (a no-op on the process backend) and deploy in one go.</summary>
+/// <summary><c>faas-cli up</c>: build, push (only images that name a registry) and deploy in one go.</summary>
 public sealed class UpCommand : BaseCommand
 {
     private static readonly Option<bool> SkipPushOption = new("--skip-push") { Description = "Skip the push step" };
@@ -32,7 +32,21 @@ public sealed class UpCommand : BaseCommand
             return ExitCodes.Failure;
         }
 
-        Out.WriteLine(parseResult.GetValue(SkipPushOption) ? "[2/3] Push skipped (--skip-push)." : $"[2/3] Push: {PushCommand.Message}");
+        if (parseResult.GetValue(SkipPushOption))
+        {
+            Out.WriteLine("[2/3] Push skipped (--skip-push).");
+        }
+        else
+        {
+            Out.WriteLine($"[2/3] Pushing {functions.Count} function(s): {names}");
+            failed = await PushCommand.PushAllAsync(
+                Context, stack, functions, parseResult.GetValue(BuildCommand.ParallelOption), parseResult.GetValue(FunctionOptions.Tag), parseResult.GetValue(BuildCommand.QuietOption), cancellationToken) == ExitCodes.Success ? 0 : 1;
+            if (failed > 0)
+            {
+                Err.WriteLine("The push failed; nothing was deployed.");
+                return ExitCodes.Failure;
+            }
+        }
 
         if (parseResult.GetValue(SkipDeployOption))
         {

@@ -185,7 +185,8 @@ public class BuildCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("[1/3] Building 1 function(s): alpha", result.Out);
-        Assert.Contains("[2/3] Push", result.Out);
+        Assert.Contains("[2/3] Pushing 1 function(s): alpha", result.Out);
+        Assert.Contains("names no registry", result.Out);
         Assert.Contains("[3/3] Deploying 1 function(s): alpha", result.Out);
         Assert.Contains("URL: http://127.0.0.1:8080/function/alpha", result.Out);
         using var body = JsonDocument.Parse(runner.Gateway.Requests.Single().Body);
