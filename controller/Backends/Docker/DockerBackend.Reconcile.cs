@@ -71,6 +71,7 @@ public sealed partial class DockerBackend
         // 4. Orphans: replicas of deleted functions, stale spec containers.
         foreach (var container in containers.Where(c => !known.Contains(c.Id)))
         {
+            await UnpauseIfPausedAsync(container, cancellationToken);
             await RemoveContainerAsync(container.Id, cancellationToken);
             DockerBackendLog.ReplicaRemoved(_logger, ContainerName(container), Label(container, DockerLabels.Function) ?? "?", "orphan");
         }
@@ -88,9 +89,10 @@ public sealed partial class DockerBackend
 
         // 3a. Exited, dead or never-started replicas are removed; the count below replaces them.
         var running = new List<ContainerSummary>();
+        var crashed = false;
         foreach (var container in containers)
         {
-            if (container.State is "running")
+            if (container.State is "running" or "paused")
             {
                 running.Add(container);
                 continue;
@@ -101,6 +103,7 @@ public sealed partial class DockerBackend
                 continue; // being started right now by this controller
             }
 
+            crashed = true;
             DockerBackendLog.ReplicaCrashed(_logger, ContainerName(container), qualified, container.State ?? "unknown");
             await RemoveContainerAsync(container.Id, cancellationToken);
 
@@ -110,7 +113,8 @@ public sealed partial class DockerBackend
         }
 
         // 3b. Readiness on the bridge IP.
-        var observed = await Task.WhenAll(running.Select(c => ObserveAsync(c, cancellationToken)));
+        var paused = await SettlePauseAsync(function, running, crashed, cancellationToken);
+        var observed = await Task.WhenAll(running.Select(c => ObserveAsync(c, paused.Contains(c.Id), cancellationToken)));
         var current = observed.Where(r => r.Generation == function.Generation).OrderBy(r => r.Created).ThenBy(r => r.ContainerName, StringComparer.Ordinal).ToList();
         var old = observed.Where(r => r.Generation != function.Generation).ToList();
 
@@ -131,7 +135,7 @@ public sealed partial class DockerBackend
         // Newest first on scale-down.
         foreach (var extra in current.OrderByDescending(r => r.Created).ThenByDescending(r => r.ContainerName, StringComparer.Ordinal).Take(Math.Max(0, current.Count - function.Replicas)).ToList())
         {
-            Retire(extra.ContainerId);
+            Retire(extra.ContainerId, extra.Paused);
             current.Remove(extra);
             DockerBackendLog.ReplicaRemoved(_logger, extra.ContainerName, qualified, "scaled down");
         }
@@ -143,7 +147,7 @@ public sealed partial class DockerBackend
         {
             foreach (var replica in old)
             {
-                Retire(replica.ContainerId);
+                Retire(replica.ContainerId, replica.Paused);
                 DockerBackendLog.ReplicaRemoved(_logger, replica.ContainerName, qualified, "rolled out");
             }
 
@@ -156,11 +160,13 @@ public sealed partial class DockerBackend
         }
     }
 
-    private async Task<ObservedReplica> ObserveAsync(ContainerSummary container, CancellationToken cancellationToken)
+    private async Task<ObservedReplica> ObserveAsync(ContainerSummary container, bool paused, CancellationToken cancellationToken)
     {
         var address = container.NetworkSettings?.Networks?.GetValueOrDefault(Options.Network)?.IPAddress;
-        var ready = false;
-        if (!string.IsNullOrEmpty(address))
+
+        // A paused replica cannot answer a probe; it was ready when it was paused.
+        var ready = paused;
+        if (!paused && !string.IsNullOrEmpty(address))
         {
             try
             {
@@ -182,7 +188,8 @@ public sealed partial class DockerBackend
             int.TryParse(Label(container, DockerLabels.Generation), CultureInfo.InvariantCulture, out var g) ? g : 0,
             string.IsNullOrEmpty(address) ? null : address,
             ready,
-            container.Created);
+            container.Created,
+            paused);
     }
 
     /// <summary>Creates and starts one replica; a container that fails to start is removed so no name leaks.</summary>
@@ -240,6 +247,7 @@ public sealed partial class DockerBackend
                     CreatedAt = DateTimeOffset.TryParse(Label(spec, DockerLabels.CreatedAt), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : Time.GetUtcNow(),
                     GenerationStartedAt = DateTimeOffset.TryParse(Label(spec, "com.faas.generation.started"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var gs) ? gs : Time.GetUtcNow(),
                     SpecContainerId = spec.Id,
+                    Paused = AllReplicasPaused(containers, group.Key.Item1, group.Key.Item2),
                 };
                 count++;
             }
@@ -256,7 +264,7 @@ public sealed partial class DockerBackend
     /// SIGKILL after <c>replica_drain_timeout</c>), then removes it. It is off the endpoint table from
     /// this pass on, and passes ignore it meanwhile.
     /// </summary>
-    private void Retire(string id)
+    private void Retire(string id, bool paused)
     {
         if (!_retiring.TryAdd(id, 0))
         {
@@ -265,6 +273,12 @@ public sealed partial class DockerBackend
 
         _ = Task.Run(async () =>
         {
+            // A frozen watchdog could not drain on SIGTERM: thaw it first.
+            if (paused)
+            {
+                await UnpauseQuietlyAsync(id, CancellationToken.None);
+            }
+
             try
             {
                 await Docker.Containers.StopContainerAsync(id, ControllerOptions.ReplicaDrainTimeout);

@@ -145,6 +145,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                 return invalid;
             }
 
+            await ResumeLockedAsync(function, "updated", cancellationToken);
             function.Deployment = deployment with { Namespace = ns };
             if (deployment.Labels?.ContainsKey(ScaleLabels.Min) == true && ScaleLabels.InitialReplicas(deployment.Labels, out _) is { } min)
             {
@@ -168,6 +169,8 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                 return NotFound(name, @namespace);
             }
 
+            // Any scale request wakes the warm tier (the gateway's scale-from-zero ask included).
+            await ResumeLockedAsync(function, "scaled", cancellationToken);
             if (function.Replicas != replicas)
             {
                 function.Replicas = replicas;
@@ -201,6 +204,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             {
                 if (Label(container, DockerLabels.Function) == name && Label(container, DockerLabels.Namespace) == @namespace)
                 {
+                    await UnpauseIfPausedAsync(container, cancellationToken);
                     await RemoveContainerAsync(container.Id, cancellationToken);
                 }
             }
@@ -432,7 +436,8 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                     Name = f.Name,
                     Namespace = f.Namespace,
                     Replicas = f.Replicas,
-                    Endpoints = f.Observed.Where(r => r.Ready && r.Address is not null)
+                    Paused = f.Paused,
+                    Endpoints = f.Observed.Where(r => !f.Paused && r.Ready && r.Address is not null)
                         .OrderBy(r => r.ReplicaId, StringComparer.Ordinal)
                         .Select(r => new ReplicaEndpoint { Replica = r.ReplicaId, Url = $"http://{r.Address}:{Options.WatchdogPort}" })
                         .ToList(),

@@ -41,4 +41,10 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 612, Level = LogLevel.Debug, Message = "Docker event stream ended ({Reason}); reconnecting in {Delay}")]
     public static partial void EventStreamEnded(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Information, Message = "Warm tier {Function}: {Change} ({Replicas} replica(s))")]
+    public static partial void PauseChanged(ILogger logger, string function, string change, int replicas);
+
+    [LoggerMessage(EventId = 614, Level = LogLevel.Information, Message = "Pause of {Function} canceled: container {Container} has {InFlight} call(s) in flight")]
+    public static partial void PauseCanceled(ILogger logger, string function, string container, string inFlight);
 }

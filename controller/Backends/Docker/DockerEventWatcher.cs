@@ -4,7 +4,7 @@ namespace Faas.Controller.Backends.Docker;
 
 /// <summary>
 /// Follows the daemon's events for this controller's containers (label <c>com.faas.network</c>) and
-/// kicks a reconcile pass at once when one starts, dies or is removed, so a killed replica is
+/// kicks a reconcile pass at once when one starts, dies, is removed, paused or unpaused, so a killed replica is
 /// replaced without waiting for the poll. Reconnects with back-off (1 s doubling to 5 s) while the
 /// daemon is away, and kicks a pass on every (re)connect for what happened meanwhile.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class DockerEventWatcher(DockerBackend backend, ILogger<DockerEv
             Filters = new Dictionary<string, IList<string>>
             {
                 ["type"] = ["container"],
-                ["event"] = ["start", "die", "destroy"],
+                ["event"] = ["start", "die", "destroy", "pause", "unpause"],
                 ["label"] = [$"{DockerLabels.Network}={backend.Options.Network}"],
             },
         };

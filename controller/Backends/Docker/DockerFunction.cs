@@ -30,7 +30,13 @@ internal sealed class DockerFunction
 
     public TimeSpan CrashBackoff { get; set; }
 
-    /// <summary>Running replicas seen by the last pass (ready or not).</summary>
+    /// <summary>Warm tier: the replicas are paused or being paused; they are off the endpoint table either way.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>A pause is in its grace period (<see cref="Paused"/> is already true; the containers still run).</summary>
+    public bool Pausing { get; set; }
+
+    /// <summary>Running (or paused) replicas seen by the last pass (ready or not).</summary>
     public List<ObservedReplica> Observed { get; set; } = [];
 
     /// <summary>Every desired replica of the current generation observed ready, nothing else running, no replacement due.</summary>
@@ -52,10 +58,10 @@ internal sealed class DockerFunction
         Requests = Deployment.Requests,
         ReadOnlyRootFilesystem = Deployment.ReadOnlyRootFilesystem,
         Replicas = (ulong)Replicas,
-        AvailableReplicas = (ulong)Observed.Count(r => r.Ready && r.Generation == Generation),
+        AvailableReplicas = Paused ? 0 : (ulong)Observed.Count(r => r.Ready && r.Generation == Generation),
         CreatedAt = CreatedAt,
     };
 }
 
-/// <summary>One replica container as the last reconcile pass saw it.</summary>
-internal sealed record ObservedReplica(string ContainerId, string ContainerName, string ReplicaId, int Generation, string? Address, bool Ready, long Created);
+/// <summary>One replica container as the last reconcile pass saw it (a paused one counts as ready: it was when paused).</summary>
+internal sealed record ObservedReplica(string ContainerId, string ContainerName, string ReplicaId, int Generation, string? Address, bool Ready, long Created, bool Paused = false);

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Warm-tier benchmark on the Docker backend: time from a request to a function whose replica
+# container is paused (`docker pause`, the warm tier) to its 200, through the gateway, which holds
+# the call and asks the controller to resume; the controller unpauses the container and publishes
+# it as ready at once, and the gateway forwards.
+# The real path: Prometheus scrapes the gateway, the autoscaler pauses the C# template image of
+# samples/echo after com.openfaas.scale.pause-duration=1s of no load. Each sample waits until the
+# replica container is paused, then times one POST with curl -w and checks that the same container
+# answered. A sample takes ~12 s (the 10 s load rate has to fall to zero first). Uses DOCKER_HOST
+# when it answers, else starts a private dockerd and stops it by PID at the end.
+# Usage: bench/docker-warm.sh   (SAMPLES=30 to change the sample count)
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init docker-warm
+SAMPLES="${SAMPLES:-30}"
+NETWORK="faas-bench-$$"
+
+need_tools curl prometheus docker:docker.io busybox:busybox-static
+build_platform
+
+stop_docker_and_cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+  grep " $WORK/" /proc/mounts | awk '{ print $2 }' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  bench_cleanup
+}
+trap stop_docker_and_cleanup EXIT
+
+if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  log "starting a private dockerd in $WORK/docker"
+  mkdir -p "$WORK/docker"
+  export DOCKER_HOST="unix://$WORK/docker/docker.sock"
+  dockerd --host "$DOCKER_HOST" --data-root "$WORK/docker/data" --exec-root "$WORK/docker/exec" \
+    --pidfile "$WORK/docker/docker.pid" --bridge=none --iptables=false --shutdown-timeout=2 \
+    --containerd-namespace "faas-bench-$$" --containerd-plugins-namespace "faas-bench-$$-plugins" \
+    --default-address-pool "base=10.$((100 + RANDOM % 100)).0.0/16,size=24" >"$WORK/dockerd.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
+  docker version --format '{{.Server.Version}}' >/dev/null
+fi
+log "docker: ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(docker version --format '{{.Server.Version}}'))"
+
+log "building base images and the echo image"
+scripts/build-base-images.sh >"$WORK/base-images.log" 2>&1 || { cat "$WORK/base-images.log" >&2; exit 1; }
+(cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" \
+  dotnet "$(out cli faas-cli.dll)" build -f stack.yml --engine docker) >"$WORK/build.log" 2>&1 ||
+  { cat "$WORK/build.log" >&2; exit 1; }
+
+METRICS_PORT=$(free_port)
+PROMETHEUS_PORT=$(free_port)
+log "starting controller (backend=docker), gateway and Prometheus"
+start_controller backend=docker docker_network="$NETWORK" replica_drain_timeout=1s \
+  gateway_metrics_target="127.0.0.1:$METRICS_PORT" prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT" autoscaler_interval=500ms
+GATEWAY_METRICS_PORT=$METRICS_PORT start_gateway gateway ready_wait_timeout=60s
+prometheus --config.file="$WORK/state/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+  --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=("$!")
+wait_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+
+curl -fsS -o /dev/null -X POST "$CONTROLLER_URL/system/functions" -d '{"service":"echo","image":"echo:latest",
+  "labels":{"com.openfaas.scale.pause-duration":"1s","com.openfaas.scale.max":"2"}}'
+for _ in $(seq 1 300); do [ "$(curl -s -d ping "$GATEWAY_URL/function/echo")" = ping ] && break; sleep 0.2; done
+
+replica() { docker ps -q --no-trunc --filter label=com.faas.function=echo --filter label=com.faas.role=replica | head -n 1; }
+
+TIMES=()
+for i in $(seq 1 "$SAMPLES"); do
+  paused=false
+  for _ in $(seq 1 600); do
+    cid=$(replica || true)
+    if [ -n "$cid" ] && [ "$(docker inspect -f '{{.State.Paused}}' "$cid" 2>/dev/null)" = true ]; then paused=true; break; fi
+    sleep 0.1
+  done
+  $paused || { echo "bench: echo's container was not paused" >&2; tail -n 20 "$WORK/controller.log" >&2; exit 1; }
+  sleep 0.2 # the endpoint stream has long carried "paused" (it is published before the pause)
+  result=$(curl -s -o "$WORK/body" -w '%{http_code} %{time_total}' --max-time 60 -d ping "$GATEWAY_URL/function/echo")
+  code=${result%% *}; seconds=${result##* }
+  [ "$code" = 200 ] && [ "$(cat "$WORK/body")" = ping ] || { echo "bench: sample $i answered $code" >&2; tail -n 20 "$WORK/gateway.log" >&2; exit 1; }
+  [ "$(replica)" = "$cid" ] || { echo "bench: sample $i was not served by the resumed container" >&2; exit 1; }
+  ms=$(awk -v s="$seconds" 'BEGIN { printf "%.1f", s * 1000 }')
+  log "sample $i: ${ms} ms"
+  TIMES+=("$ms")
+done
+
+curl -fsS -o /dev/null -X DELETE -d '{"functionName":"echo"}' "$CONTROLLER_URL/system/functions"
+printf '%s\n' "${TIMES[@]}" | sort -n | awk '
+  { v[NR] = $1 }
+  END {
+    p50 = v[int((NR + 1) / 2)]; i99 = int(NR * 0.99 + 0.999); if (i99 > NR) i99 = NR
+    printf "Docker warm tier (paused container) through the gateway, %d samples: p50 %.1f ms, p99 %.1f ms, min %.1f ms, max %.1f ms\n", NR, p50, v[i99], v[1], v[NR]
+  }'
