@@ -19,33 +19,7 @@ NETWORK="faas-bench-$$"
 need_tools curl prometheus docker:docker.io busybox:busybox-static
 build_platform
 
-stop_docker_and_cleanup() {
-  local i
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
-  grep " $WORK/" /proc/mounts | awk '{ print $2 }' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  bench_cleanup
-}
-trap stop_docker_and_cleanup EXIT
-
-if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
-  log "starting a private dockerd in $WORK/docker"
-  mkdir -p "$WORK/docker"
-  export DOCKER_HOST="unix://$WORK/docker/docker.sock"
-  dockerd --host "$DOCKER_HOST" --data-root "$WORK/docker/data" --exec-root "$WORK/docker/exec" \
-    --pidfile "$WORK/docker/docker.pid" --bridge=none --iptables=false --shutdown-timeout=2 \
-    --containerd-namespace "faas-bench-$$" --containerd-plugins-namespace "faas-bench-$$-plugins" \
-    --default-address-pool "base=10.$((100 + RANDOM % 100)).0.0/16,size=24" >"$WORK/dockerd.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
-  docker version --format '{{.Server.Version}}' >/dev/null
-fi
-log "docker: ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(docker version --format '{{.Server.Version}}'))"
-
-log "building base images and the echo image"
-scripts/build-base-images.sh >"$WORK/base-images.log" 2>&1 || { cat "$WORK/base-images.log" >&2; exit 1; }
-(cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" \
-  dotnet "$(out cli faas-cli.dll)" build -f stack.yml --engine docker) >"$WORK/build.log" 2>&1 ||
-  { cat "$WORK/build.log" >&2; exit 1; }
+docker_bench_setup
 
 METRICS_PORT=$(free_port)
 PROMETHEUS_PORT=$(free_port)

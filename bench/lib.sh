@@ -117,3 +117,61 @@ deploy_echo() {
   echo "bench: echo did not answer" >&2
   return 1
 }
+
+# Docker benchmarks: a private dockerd unless one answers (stopped last, its mounts released), then
+# the local base images and the echo sample's image (samples/stack.yml: echo:latest).
+docker_bench_setup() {
+  trap docker_bench_cleanup EXIT
+  if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+    log "starting a private dockerd in $WORK/docker"
+    mkdir -p "$WORK/docker"
+    export DOCKER_HOST="unix://$WORK/docker/docker.sock"
+    dockerd --host "$DOCKER_HOST" --data-root "$WORK/docker/data" --exec-root "$WORK/docker/exec" \
+      --pidfile "$WORK/docker/docker.pid" --bridge=none --iptables=false --shutdown-timeout=2 \
+      --containerd-namespace "faas-bench-$$" --containerd-plugins-namespace "faas-bench-$$-plugins" \
+      --default-address-pool "base=10.$((100 + RANDOM % 100)).0.0/16,size=24" >"$WORK/dockerd.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 300); do docker version >/dev/null 2>&1 && break; sleep 0.1; done
+    docker version --format '{{.Server.Version}}' >/dev/null
+  fi
+  log "docker: ${DOCKER_HOST:-unix:///var/run/docker.sock} ($(docker version --format '{{.Server.Version}}'))"
+
+  log "building base images and the echo image"
+  scripts/build-base-images.sh >"$WORK/base-images.log" 2>&1 || { cat "$WORK/base-images.log" >&2; exit 1; }
+  (cd samples && FAAS_ARTIFACT_STORE="$WORK/artifacts" NUGET_PACKAGES="$WORK/nuget" \
+    dotnet "$(out cli faas-cli.dll)" build -f stack.yml --engine docker) >"$WORK/build.log" 2>&1 ||
+    { cat "$WORK/build.log" >&2; exit 1; }
+}
+
+docker_bench_cleanup() {
+  local i
+  # Controller and gateway first, then the private dockerd (started first); then its mounts.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+  grep " $WORK/" /proc/mounts | awk '{ print $2 }' | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  bench_cleanup
+}
+
+# Controller (with an autoscaler driven by a real Prometheus) and gateway, the platform the
+# autoscaling benchmarks use; extra controller settings as arguments.
+start_autoscaled_platform() {
+  METRICS_PORT=$(free_port)
+  PROMETHEUS_PORT=$(free_port)
+  log "starting controller, gateway and Prometheus"
+  start_controller gateway_metrics_target="127.0.0.1:$METRICS_PORT" prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT" autoscaler_interval=500ms "$@"
+  GATEWAY_METRICS_PORT=$METRICS_PORT start_gateway gateway ready_wait_timeout=60s
+  prometheus --config.file="$WORK/state/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus.log" 2>&1 &
+  PIDS+=("$!")
+  wait_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+}
+
+# Redeploys echo with extra labels, given as a JSON object: relabel_echo '{"com.openfaas.scale.max": "2"}'.
+relabel_echo() {
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' "$CONTROLLER_URL/system/functions" \
+    -d "$(curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | EXTRA_LABELS="$1" python3 -c '
+import json, os, sys
+f = json.load(sys.stdin)
+labels = f.get("labels") or {}
+labels.update(json.loads(os.environ["EXTRA_LABELS"]))
+print(json.dumps({"service": "echo", "image": f["image"], "namespace": "openfaas-fn", "labels": labels, "envVars": f.get("envVars"), "annotations": f.get("annotations")}))')"
+}

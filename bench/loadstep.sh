@@ -15,26 +15,11 @@ SAMPLES="${SAMPLES:-5}"
 need_tools curl wrk prometheus
 build_platform
 
-METRICS_PORT=$(free_port)
-PROMETHEUS_PORT=$(free_port)
-log "starting controller, gateway and Prometheus"
-start_controller gateway_metrics_target="127.0.0.1:$METRICS_PORT" prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT" autoscaler_interval=500ms
-GATEWAY_METRICS_PORT=$METRICS_PORT start_gateway gateway ready_wait_timeout=60s
-prometheus --config.file="$WORK/state/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
-  --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus.log" 2>&1 &
-PIDS+=("$!")
-wait_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+start_autoscaled_platform
 deploy_echo
 # Capacity scaling: 2 calls in flight per replica, at most 3; short windows so that the count
 # falls back between samples.
-curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' "$CONTROLLER_URL/system/functions" \
-  -d "$(curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | python3 -c '
-import json, sys
-f = json.load(sys.stdin)
-labels = f.get("labels") or {}
-labels.update({"com.openfaas.scale.type": "capacity", "com.openfaas.scale.target": "2", "com.openfaas.scale.target-proportion": "1",
-  "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "3", "com.openfaas.scale.down.window": "5s", "com.openfaas.scale.panic.window": "2s"})
-print(json.dumps({"service": "echo", "image": f["image"], "namespace": "openfaas-fn", "labels": labels, "envVars": f.get("envVars"), "annotations": f.get("annotations")}))')"
+relabel_echo '{"com.openfaas.scale.type": "capacity", "com.openfaas.scale.target": "2", "com.openfaas.scale.target-proportion": "1", "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "3", "com.openfaas.scale.down.window": "5s", "com.openfaas.scale.panic.window": "2s"}'
 
 available() {
   curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | python3 -c 'import json, sys; print(json.load(sys.stdin).get("availableReplicas", 0))'

@@ -17,24 +17,10 @@ SAMPLES="${SAMPLES:-30}"
 need_tools curl prometheus
 build_platform
 
-METRICS_PORT=$(free_port)
-PROMETHEUS_PORT=$(free_port)
-log "starting controller, gateway and Prometheus"
-start_controller gateway_metrics_target="127.0.0.1:$METRICS_PORT" prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT" autoscaler_interval=500ms
-GATEWAY_METRICS_PORT=$METRICS_PORT start_gateway gateway ready_wait_timeout=60s
-prometheus --config.file="$WORK/state/prometheus.yml" --storage.tsdb.path="$WORK/prometheus" \
-  --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$WORK/prometheus.log" 2>&1 &
-PIDS+=("$!")
-wait_url "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+start_autoscaled_platform
 deploy_echo
 # The warm-tier labels (deploy_echo uses samples/stack.yml as is).
-curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' "$CONTROLLER_URL/system/functions" \
-  -d "$(curl -fsS "$CONTROLLER_URL/system/function/echo?namespace=openfaas-fn" | python3 -c '
-import json, sys
-f = json.load(sys.stdin)
-labels = f.get("labels") or {}
-labels.update({"com.openfaas.scale.pause-duration": "1s", "com.openfaas.scale.max": "2"})
-print(json.dumps({"service": "echo", "image": f["image"], "namespace": "openfaas-fn", "labels": labels, "envVars": f.get("envVars"), "annotations": f.get("annotations")}))')"
+relabel_echo '{"com.openfaas.scale.pause-duration": "1s", "com.openfaas.scale.max": "2"}'
 for _ in $(seq 1 300); do
   [ "$(curl -s -d ping "$GATEWAY_URL/function/echo")" = "ping" ] && [ "$(pgrep -P "$CONTROLLER_PID" | wc -l)" = 1 ] && break
   sleep 0.2

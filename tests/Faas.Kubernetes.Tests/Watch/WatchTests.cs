@@ -1,3 +1,5 @@
+using Faas.Testing.Net;
+
 namespace Faas.Kubernetes.Tests.Watch;
 
 [Collection(KubernetesCollection.Name)]

@@ -7,6 +7,7 @@ using Faas.Controller.Backends.Kubernetes;
 using Faas.Controller.Configuration;
 using Faas.Kubernetes;
 using Faas.Testing.Kubernetes;
+using Faas.Testing.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faas.Controller.Tests.Backends.Kubernetes;

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Faas.Kubernetes.Tests.Infrastructure;
+namespace Faas.Testing.Net;
 
 /// <summary>
 /// A loopback TCP relay in front of the API server (TLS passes through untouched), so a test can cut every
 /// open connection and refuse new ones (<see cref="Cut"/>) and later let clients in again (<see cref="Restore"/>).
 /// </summary>
-internal sealed class TcpProxy : IAsyncDisposable
+public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;
