@@ -119,8 +119,10 @@ internal sealed class KubernetesTransport : IDisposable
             {
                 response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or System.Net.Sockets.SocketException or IOException && !cancellationToken.IsCancellationRequested)
             {
+                // HttpClient lets a few socket errors through unwrapped (e.g. "Transport endpoint is not
+                // connected" when the peer closes right after accepting): all mean the same to callers.
                 KubernetesClientLog.Unreachable(_logger, operation, _config.Server, ex.Message);
                 throw new KubernetesUnavailableException($"{operation}: cannot reach the API server at {_config.Server}: {ex.Message}", ex);
             }
