@@ -1,0 +1,80 @@
+using Faas.EndToEnd.Tests.Infrastructure;
+
+namespace Faas.EndToEnd.Tests.DockerBackend;
+
+/// <summary>
+/// The Docker-backend platform (private dockerd, its own bridge network) with a real Prometheus and
+/// the autoscaler on (1 s scrapes, 1 s decisions). The function is the platform's watchdog image in
+/// streaming mode with a shell <c>fprocess</c> (no image build: the journeys are about scaling):
+/// it answers <c>ok</c>, after 300 ms on <c>/slow</c>. The journeys are <see cref="AutoscalingJourneys"/>,
+/// shared with the process backend.
+/// </summary>
+public sealed class DockerAutoscalingFixture(DockerEngineFixture engine) : IAsyncLifetime
+{
+    private const string FunctionProcess = """if [ "$Http_Path" = /slow ]; then sleep 0.3; fi; printf ok""";
+
+    public Platform Platform { get; private set; } = null!;
+
+    public DockerEngineFixture Engine => engine;
+
+    public async Task InitializeAsync()
+    {
+        Platform = await Platform.StartAsync("docker-autoscaling", autoscaling: true, docker: engine.NewSettings());
+        await Platform.LoginAsync();
+    }
+
+    /// <summary>Deploys the watchdog image as <paramref name="name"/> with the given labels, as a user would with faas-cli.</summary>
+    public async Task DeployAsync(string name, string[] labels)
+    {
+        var args = new List<string> { "deploy", "--image", engine.WatchdogImage, "--name", name, "--fprocess", FunctionProcess, "--env", "mode=streaming" };
+        foreach (var label in labels)
+        {
+            args.Add("--label");
+            args.Add(label);
+        }
+
+        var deployed = await Platform.RunCliAsync([.. args]);
+        Assert.True(deployed.ExitCode == 0, $"{deployed}\n{Platform.Diagnostics()}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        var network = Platform.Docker!.Network;
+        await Platform.DisposeAsync();
+        await engine.CleanUpAsync(network);
+    }
+}
+
+[Collection(DockerEngineCollection.Name)]
+public sealed class AutoscalingTests(DockerAutoscalingFixture fixture) : IClassFixture<DockerAutoscalingFixture>
+{
+    private AutoscalingJourneys Journeys => new(fixture.Platform, new ContainerReplicas(fixture.Engine, fixture.Platform.Docker!.Network), fixture.DeployAsync);
+
+    /// <summary>Scale-up adds containers (at most 3), scale-down removes them down to 1.</summary>
+    [Fact]
+    public Task CapacityLoad_ScalesUpWithinMax_ThenBackToMinWhenTheLoadStops() =>
+        Journeys.CapacityLoadScalesUpWithinMaxThenBackToMinAsync("cap");
+
+    /// <summary>At zero no replica container of the function is running (or paused).</summary>
+    [Fact]
+    public Task ScaleToZero_IdleFunctionGoesToZero_OneCallWakesIt_ThenABurstOf50AllSucceed() =>
+        Journeys.ScaleToZeroWakeAndBurstAsync("idle");
+
+    /// <summary>Paused = <c>docker pause</c>d; a call unpauses the same container (same id).</summary>
+    [Fact]
+    public Task WarmTier_IdleFunctionIsPaused_ACallResumesTheSameContainer_AndABurstAllSucceeds() =>
+        Journeys.WarmTierPauseResumeAsync("warm");
+}
+
+/// <summary>Replicas as containers on the platform's network, by the labels the controller puts on them.</summary>
+internal sealed class ContainerReplicas(DockerEngineFixture engine, string network) : IReplicaObserver
+{
+    public async Task<IReadOnlySet<string>> LiveReplicasAsync(string function) =>
+        (await engine.ContainersOfAsync(network, function))
+            .Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State is "running" or "paused")
+            .Select(c => c.Id)
+            .ToHashSet(StringComparer.Ordinal);
+
+    public async Task<bool> IsPausedAsync(string replica) =>
+        (await engine.ContainersOfAsync(network)).Any(c => c.Id == replica && c.State == "paused");
+}
