@@ -8,10 +8,12 @@ using Faas.Kubernetes;
 namespace Faas.Controller.Backends.Kubernetes;
 
 /// <summary>
-/// A function's logs from its pods' logs (the kubelet serves them through the API server): tail and
-/// since are passed on per pod, lines carry the kubelet's timestamps; without follow the pods' lines are
-/// merged in time order, with follow they are interleaved as they arrive. Untested here: the test control
-/// plane has no kubelet, so there are no pod logs to read.
+/// A function's logs from its pods' logs (the kubelet serves them through the API server): pods without
+/// an IP that are not running yet are skipped, tail and since are passed on per pod as tailLines and
+/// sinceSeconds, lines carry the kubelet's timestamps; without follow the pods' lines are merged in time
+/// order and cut to the last <see cref="LogQuery.Tail"/> over all pods (as the process backend does), with
+/// follow they are interleaved as they arrive. Tested against the real API server with a fake kubelet
+/// (tests/Faas.Testing/Kubernetes/FakeKubelet).
 /// </summary>
 internal static class PodLogs
 {
@@ -53,7 +55,10 @@ internal static class PodLogs
             all.Add(line);
         }
 
-        foreach (var line in all.OrderBy(l => l.Timestamp))
+        // Each pod gave its last Tail lines; the query asks for the last Tail over all of them.
+        var ordered = all.OrderBy(l => l.Timestamp).ToList();
+        var skip = query.Tail > 0 ? Math.Max(0, ordered.Count - query.Tail) : 0;
+        foreach (var line in ordered.Skip(skip))
         {
             yield return line;
         }
