@@ -120,6 +120,21 @@ public sealed partial class FakeKubelet : IAsyncDisposable
         await ReportRunningAsync(@namespace, pod, ready: true, podIP, cancellationToken);
     }
 
+    /// <summary>
+    /// What the kubelet does once a gracefully deleted pod's containers have stopped: deletes it for good
+    /// (grace period 0). Without a kubelet a bound pod stays Terminating. Gone already is fine.
+    /// </summary>
+    public async Task FinishDeletionAsync(string @namespace, string pod, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _cluster.Client.Pods.DeleteAsync(@namespace, pod, new DeleteOptions { GracePeriodSeconds = 0 }, cancellationToken);
+        }
+        catch (KubernetesNotFoundException)
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
