@@ -111,6 +111,31 @@ public sealed class KubernetesPodLogsTests(KubernetesControlPlaneFixture fixture
     }
 
     [Fact]
+    public async Task Follow_WithNoPodRunningYet_StaysOpenAndFollowsThePodOnceItRuns()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var rig = await Rig.StartAsync(fixture, "kl-late", replicas: 1, deadline.Token);
+        var pod = rig.Pods[0];
+        rig.Kubelet.AddLogLines(rig.Namespace, pod, Container, new KubeletLogLine(Base, "first line"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/system/logs?name=echo&namespace={rig.Namespace}&follow=true");
+        using var response = await rig.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        var next = NextAsync(reader, deadline.Token);
+        Assert.Empty(rig.Kubelet.LogRequests);
+
+        // The pod starts after the caller began following: its log joins the open stream.
+        await rig.Kubelet.RunPodAsync(rig.Namespace, pod, cancellationToken: deadline.Token);
+        Assert.Equal(("first line", pod), ((await next).Text, (await next).Instance));
+        var followed = await rig.Kubelet.WaitForLogRequestAsync(r => r.Pod == pod, deadline.Token);
+        Assert.Equal("true", followed.Query["follow"]);
+        rig.Kubelet.WriteLogLine(rig.Namespace, pod, Container, "live");
+        Assert.Equal("live", (await NextAsync(reader, deadline.Token)).Text);
+        Assert.Single(rig.Kubelet.LogRequests);
+    }
+
+    [Fact]
     public async Task APodNotRunningYetIsSkipped_AndInstancePicksOnePod()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
