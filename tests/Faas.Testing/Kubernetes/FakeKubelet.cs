@@ -69,9 +69,9 @@ public sealed partial class FakeKubelet : IAsyncDisposable
         var app = builder.Build();
         var kubelet = new FakeKubelet(cluster, app, "faas-test-node-" + Guid.NewGuid().ToString("N")[..8]);
         app.MapGet("/containerLogs/{namespace}/{pod}/{container}", kubelet.ServeLogsAsync);
-        await app.StartAsync(cancellationToken);
         try
         {
+            await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
             kubelet.Port = address.Port;
             await kubelet.RegisterNodeAsync(cancellationToken);
