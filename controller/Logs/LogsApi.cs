@@ -109,6 +109,8 @@ public static partial class LogsApi
         try
         {
             await response.StartAsync(cancellationToken);
+            // Headers go out now: a follower of a function with no line yet (no replica running) sees 200 at once.
+            await response.Body.FlushAsync(cancellationToken);
             await foreach (var message in backend.ReadLogsAsync(query, cancellationToken))
             {
                 await JsonSerializer.SerializeAsync(response.Body, message, FaasJsonContext.Default.LogMessage, cancellationToken);

@@ -18,11 +18,12 @@ public sealed class Platform : IAsyncDisposable
     private ChildProcess? _prometheus;
     private int _controllerStarts;
 
-    private Platform(string workDir, bool autoscaling, DockerSettings? docker)
+    private Platform(string workDir, bool autoscaling, DockerSettings? docker, KubernetesSettings? kubernetes)
     {
         WorkDir = workDir;
         Autoscaling = autoscaling;
         Docker = docker;
+        Kubernetes = kubernetes;
         MetricsPort = FreePort.Next();
         PrometheusPort = FreePort.Next();
         Password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
@@ -46,6 +47,9 @@ public sealed class Platform : IAsyncDisposable
 
     /// <summary>Set: the controller runs the Docker backend on this daemon and network, and faas-cli gets <c>DOCKER_HOST</c>.</summary>
     public DockerSettings? Docker { get; }
+
+    /// <summary>Set: the controller runs the Kubernetes backend against this API server and namespace.</summary>
+    public KubernetesSettings? Kubernetes { get; }
 
     /// <summary>The gateway's metrics listener.</summary>
     public int MetricsPort { get; }
@@ -86,10 +90,11 @@ public sealed class Platform : IAsyncDisposable
     /// controller, scraping the gateway's metrics port every second) and run the autoscaler every second.
     /// </param>
     /// <param name="docker">Run the controller's Docker backend instead of the process backend.</param>
-    public static async Task<Platform> StartAsync(string name, bool autoscaling = false, DockerSettings? docker = null)
+    /// <param name="kubernetes">Run the controller's Kubernetes backend instead of the process backend.</param>
+    public static async Task<Platform> StartAsync(string name, bool autoscaling = false, DockerSettings? docker = null, KubernetesSettings? kubernetes = null)
     {
         var workDir = Directory.CreateTempSubdirectory($"faas-e2e-{name}-").FullName;
-        var platform = new Platform(workDir, autoscaling, docker);
+        var platform = new Platform(workDir, autoscaling, docker, kubernetes);
         try
         {
             await platform.StartControllerAsync();
@@ -136,6 +141,14 @@ public sealed class Platform : IAsyncDisposable
             env["replica_drain_timeout"] = "2s";
         }
 
+        if (Kubernetes is not null)
+        {
+            env["backend"] = "kubernetes";
+            env["kubeconfig"] = Kubernetes.Kubeconfig;
+            env["function_namespace"] = Kubernetes.FunctionNamespace;
+            env["kubernetes_watchdog_port"] = Kubernetes.WatchdogPort.ToString();
+        }
+
         _controllerStarts++;
         _controller = ChildProcess.Start("dotnet", [RepoLayout.ControllerDll], env, Path.Combine(WorkDir, $"controller-{_controllerStarts}.log"));
         await WaitForHealthAsync(ControllerUrl, _controller, "controller");
@@ -179,6 +192,12 @@ public sealed class Platform : IAsyncDisposable
             env["prometheus_url"] = PrometheusUrl;
         }
 
+        if (Kubernetes is not null)
+        {
+            env["function_namespace"] = Kubernetes.FunctionNamespace;
+            env["ready_wait_timeout"] = Kubernetes.ReadyWaitTimeout;
+        }
+
         _gateway = ChildProcess.Start("dotnet", [RepoLayout.GatewayDll], env, Path.Combine(WorkDir, "gateway.log"));
         await WaitForHealthAsync(GatewayUrl, _gateway, "gateway");
     }
@@ -207,7 +226,7 @@ public sealed class Platform : IAsyncDisposable
         await WaitForHealthAsync(PrometheusUrl, _prometheus, "prometheus", "/-/ready");
     }
 
-    private static async Task WaitForHealthAsync(string baseUrl, ChildProcess process, string what, string path = "/healthz")
+    internal static async Task WaitForHealthAsync(string baseUrl, ChildProcess process, string what, string path = "/healthz")
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -399,3 +418,9 @@ public sealed class Platform : IAsyncDisposable
 
 /// <summary>The daemon (a <c>DOCKER_HOST</c> value) and the bridge network a Docker-backend platform uses.</summary>
 public sealed record DockerSettings(string Host, string Network);
+
+/// <summary>
+/// The API server (a kubeconfig), the function namespace (controller and gateway), the port every "pod" is
+/// reached on (a local watchdog stands in for the pods) and the gateway's <c>ready_wait_timeout</c>.
+/// </summary>
+public sealed record KubernetesSettings(string Kubeconfig, string FunctionNamespace, int WatchdogPort, string ReadyWaitTimeout = "30s");

@@ -14,7 +14,7 @@ namespace Faas.Testing.Kubernetes;
 /// A real Kubernetes control plane on loopback for the integration tests: etcd, kube-apiserver (token and
 /// client-certificate auth, Node+RBAC authorization, watch cache off so old versions really expire) and
 /// kube-controller-manager (Deployments get ReplicaSets and Pods; the Pods stay Pending: there is no
-/// scheduler or kubelet). Everything lives in one temp folder; on dispose each process is stopped by its PID
+/// scheduler or kubelet; a test plays kubelet with <see cref="FakeKubelet"/>). Everything lives in one temp folder; on dispose each process is stopped by its PID
 /// and the folder deleted. Binaries come from scripts/kube/build-kube.sh (built on first use).
 /// </summary>
 public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
@@ -49,6 +49,9 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
 
     public KubernetesClient Client { get; private set; } = null!;
 
+    /// <summary>The test CA and certificates, for <see cref="FakeKubelet"/>.</summary>
+    internal TestPki Pki { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         try
@@ -79,13 +82,18 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
     public static string NewNamespaceName(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Sends a raw JSON request as admin (for kinds the client does not model, e.g. RBAC objects).</summary>
-    public async Task<string> SendRawAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    public Task<string> SendRawAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken) =>
+        SendRawAsync(method, path, json, "application/json", cancellationToken);
+
+    /// <summary>As above with the body's content type (e.g. <c>application/merge-patch+json</c> for a PATCH).</summary>
+    public async Task<string> SendRawAsync(HttpMethod method, string path, string? json, string contentType, CancellationToken cancellationToken)
     {
         using var http = AdminHttp();
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         }
 
         using var response = await http.SendAsync(request, cancellationToken);
@@ -154,6 +162,7 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
     {
         WorkDirectory = Directory.CreateTempSubdirectory("faas-kube-").FullName;
         var pki = await TestPki.CreateAsync(Path.Combine(WorkDirectory, "pki"), cancellationToken);
+        Pki = pki;
         CaPem = await File.ReadAllTextAsync(pki.CaCert, cancellationToken);
 
         // 1. etcd
@@ -198,6 +207,10 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
             "--client-ca-file", pki.CaCert,
             "--token-auth-file", tokens,
             "--authorization-mode", "Node,RBAC",
+            // Kubelets (the tests' FakeKubelet) are verified against the test CA, and see the API server's client certificate.
+            "--kubelet-certificate-authority", pki.CaCert,
+            "--kubelet-client-certificate", pki.KubeletClientCert,
+            "--kubelet-client-key", pki.KubeletClientKey,
             "--service-account-key-file", pki.ServiceAccountPublicKey,
             "--service-account-signing-key-file", pki.ServiceAccountKey,
             "--service-account-issuer", "https://kubernetes.default.svc",

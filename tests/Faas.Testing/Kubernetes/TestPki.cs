@@ -4,8 +4,9 @@ namespace Faas.Testing.Kubernetes;
 
 /// <summary>
 /// Keys and certificates for a test control plane, made with openssl: a CA, the API server's serving
-/// certificate (for 127.0.0.1 and localhost), an admin client certificate (group system:masters) and the
-/// service-account signing key pair.
+/// certificate (for 127.0.0.1 and localhost), an admin client certificate (group system:masters), the
+/// service-account signing key pair, and for a fake kubelet its serving certificate (127.0.0.1) plus the
+/// client certificate the API server presents to kubelets.
 /// </summary>
 internal sealed class TestPki
 {
@@ -25,6 +26,14 @@ internal sealed class TestPki
 
     public string AdminKey => Path.Combine(Directory, "admin.key");
 
+    public string KubeletCert => Path.Combine(Directory, "kubelet.crt");
+
+    public string KubeletKey => Path.Combine(Directory, "kubelet.key");
+
+    public string KubeletClientCert => Path.Combine(Directory, "kubelet-client.crt");
+
+    public string KubeletClientKey => Path.Combine(Directory, "kubelet-client.key");
+
     public string ServiceAccountKey => Path.Combine(Directory, "sa.key");
 
     public string ServiceAccountPublicKey => Path.Combine(Directory, "sa.pub");
@@ -36,6 +45,9 @@ internal sealed class TestPki
         await File.WriteAllTextAsync(Path.Combine(directory, "server.ext"),
             "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n" +
             "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.96.0.1\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(directory, "kubelet.ext"),
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n" +
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\n", cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "client.ext"),
             "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n", cancellationToken);
 
@@ -43,6 +55,8 @@ internal sealed class TestPki
             "-keyout", pki.CaKey, "-out", pki.CaCert, "-subj", "/CN=faas-test-ca");
         await SignedAsync(pki, "server", "/CN=kube-apiserver", "server.ext", cancellationToken);
         await SignedAsync(pki, "admin", "/O=system:masters/CN=faas-admin", "client.ext", cancellationToken);
+        await SignedAsync(pki, "kubelet", "/CN=faas-test-kubelet", "kubelet.ext", cancellationToken);
+        await SignedAsync(pki, "kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client", "client.ext", cancellationToken);
         await OpenSslAsync(directory, cancellationToken, "genrsa", "-out", pki.ServiceAccountKey, "2048");
         await OpenSslAsync(directory, cancellationToken, "rsa", "-in", pki.ServiceAccountKey, "-pubout", "-out", pki.ServiceAccountPublicKey);
         return pki;
