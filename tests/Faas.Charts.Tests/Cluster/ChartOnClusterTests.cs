@@ -45,7 +45,8 @@ public sealed partial class ChartOnClusterTests(KubernetesControlPlaneFixture cl
         Assert.Contains($"forbidden -n {ns} get secret faas-basic-auth", output, StringComparison.Ordinal);
         Assert.Contains("forbidden get namespaces", output, StringComparison.Ordinal);
         Assert.Equal(11, Regex.Matches(output, "^ok        ", RegexOptions.Multiline).Count);
-        Assert.Equal(6, Regex.Matches(output, "^forbidden ", RegexOptions.Multiline).Count);
+        Assert.Contains($"forbidden create namespace {ns}-new", output, StringComparison.Ordinal);
+        Assert.Equal(7, Regex.Matches(output, "^forbidden ", RegexOptions.Multiline).Count);
         Assert.Contains("check-chart-on-cluster: 0 failed", output, StringComparison.Ordinal);
 
         // 3. The script removes what it made (deletion is asynchronous: the namespaces are at least Terminating).
