@@ -12,8 +12,9 @@ namespace Faas.Controller.Backends.Kubernetes;
 /// kept current by a list + watch of all Namespaces. Map of one run of the loop:
 /// 1. List all Namespaces and replace the in-memory set (entries written locally after the list are kept).
 /// 2. Watch from the list's version; the client's watch resumes after drops and re-lists after 410 Gone.
-/// 3. Every <see cref="ResyncInterval"/>, or when the watch fails (e.g. 403), start again at (1): a re-list
-///    inside the client reports deletions only of namespaces it saw change, so this full list catches the rest.
+/// 3. The client's own re-list after 410 reports deletions only of namespaces it saw change, so when it
+///    re-lists (seen as an Added event for a namespace already known, not one created here), start again at
+///    (1) at once; also every <see cref="ResyncInterval"/>, and after a pause when the watch fails (e.g. 403).
 /// Create, update and delete go to the API server and their answers are applied at once (the watch confirms).
 /// </summary>
 public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILogger<AnnotatedNamespaceStore> logger)
@@ -27,6 +28,9 @@ public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILo
 
     // Namespaces this controller deleted: late events about them (same uid) must not bring them back.
     private readonly HashSet<string> _deletedUids = new(StringComparer.Ordinal);
+
+    // Namespaces this controller created: their Added event is the echo of the create, not a re-list.
+    private readonly HashSet<string> _createdUids = new(StringComparer.Ordinal);
     private volatile Snapshot _snapshot = Snapshot.Empty;
     private volatile string? _unsyncedReason = "the namespaces have not been read from the Kubernetes API yet";
 
@@ -68,6 +72,14 @@ public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILo
         {
             var created = await client.Namespaces.CreateAsync(
                 new Namespace { Metadata = new ObjectMeta { Name = ns.Name, Labels = labels, Annotations = annotations } }, cancellationToken);
+            lock (_sync)
+            {
+                if (created.Metadata.Uid is { } uid)
+                {
+                    _createdUids.Add(uid);
+                }
+            }
+
             Apply(WatchEventType.Added, created);
             return true;
         }
@@ -225,12 +237,32 @@ public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILo
             var options = new WatchOptions { ResourceVersion = listed.Metadata.ResourceVersion };
             await foreach (var change in client.Namespaces.WatchAsync(options, resync.Token))
             {
+                if (change.Type == WatchEventType.Added && IsRelisted(change.Object))
+                {
+                    Log.Relisting(logger);
+                    return; // step 3: list again now
+                }
+
                 Apply(change.Type, change.Object);
             }
         }
         catch (OperationCanceledException) when (resync.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
             // Time for a full list (step 3).
+        }
+    }
+
+    /// <summary>An Added event for a namespace already known (same uid) that was not created here: the client re-listed.</summary>
+    private bool IsRelisted(Namespace ns)
+    {
+        lock (_sync)
+        {
+            if (ns.Metadata.Uid is not { } uid || _createdUids.Remove(uid))
+            {
+                return false;
+            }
+
+            return ns.Metadata.Name is { } name && _all.TryGetValue(name, out var known) && known.Metadata.Uid == uid;
         }
     }
 
@@ -297,9 +329,11 @@ public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILo
                 _all[name] = ns;
             }
 
-            if (_deletedUids.Count > 10_000)
+            if (_deletedUids.Count > 10_000 || _createdUids.Count > 10_000)
             {
-                _deletedUids.Clear(); // bounded; events that late no longer arrive
+                // Bounded; events that late no longer arrive.
+                _deletedUids.Clear();
+                _createdUids.Clear();
             }
 
             PublishLocked();
@@ -348,6 +382,9 @@ public sealed partial class AnnotatedNamespaceStore(KubernetesClient client, ILo
 
         [LoggerMessage(EventId = 7237, Level = LogLevel.Information, Message = "Function namespace {Namespace}: opted in -> not opted in")]
         public static partial void OptedOut(ILogger logger, string @namespace);
+
+        [LoggerMessage(EventId = 7239, Level = LogLevel.Information, Message = "Namespace watch re-listed after 410 Gone; listing again to catch deletions it cannot report")]
+        public static partial void Relisting(ILogger logger);
 
         [LoggerMessage(EventId = 7238, Level = LogLevel.Warning, Message = "The namespaces were not read within {Wait} of start-up; requests naming other namespaces get 503 until they are")]
         public static partial void NotSyncedAtStart(ILogger logger, TimeSpan wait);

@@ -119,6 +119,54 @@ public sealed class KubernetesWatchDropTests(KubernetesControlPlaneFixture fixtu
         }
     }
 
+    [Fact]
+    public async Task NamespaceWatch_DroppedWhileANamespaceIsDeleted_AndHistoryCompacted_StillDropsIt()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var doomed = KubernetesControlPlaneFixture.NewNamespaceName("kw-doomed");
+        await fixture.Client.Namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = doomed, Annotations = new() { ["openfaas"] = "1" } } }, deadline.Token);
+        await using var proxy = new TcpProxy(fixture.Server);
+        using var watchClient = new KubernetesClient(fixture.Configuration(server: proxy.Address) with { RequestTimeout = TimeSpan.FromSeconds(5) });
+        var store = new AnnotatedNamespaceStore(watchClient, NullLogger<AnnotatedNamespaceStore>.Instance) { RestartDelay = TimeSpan.FromMilliseconds(200) };
+        await store.StartAsync(deadline.Token);
+        try
+        {
+            Assert.NotNull(store.Get(doomed));
+
+            // Dropped: the namespace is deleted and finalized, then etcd forgets the history, so the watch
+            // cannot resume (410 Gone) and its re-list cannot report a deletion of a namespace it never saw change.
+            proxy.Cut();
+            await fixture.Client.Namespaces.DeleteAsync(doomed, cancellationToken: deadline.Token);
+            while (true)
+            {
+                try
+                {
+                    await fixture.Client.Namespaces.GetAsync(doomed, deadline.Token);
+                    await Task.Delay(200, deadline.Token);
+                }
+                catch (KubernetesNotFoundException)
+                {
+                    break;
+                }
+            }
+
+            await fixture.CompactEtcdAsync(deadline.Token);
+            Assert.NotNull(store.Get(doomed));
+
+            proxy.Restore();
+            while (store.Get(doomed) is not null)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+
+            Assert.Null(store.Explain(doomed)); // gone, not "not opted in"
+        }
+        finally
+        {
+            await store.StopAsync(CancellationToken.None);
+        }
+    }
+
     private async Task<string> WaitForPodAsync(string ns, string function, CancellationToken cancellationToken)
     {
         while (true)
