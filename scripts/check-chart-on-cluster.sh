@@ -4,22 +4,30 @@
 # else is forbidden. Needs kubectl and an admin kubeconfig; no Helm (renders with scripts/render-chart.sh).
 # Nothing needs to run in pods: with no kubelet the platform's pods stay Pending.
 #
-#   scripts/check-chart-on-cluster.sh [--keep] [--namespace NAME]    (KUBECONFIG = an admin of the cluster)
+#   scripts/check-chart-on-cluster.sh [--keep] [--namespace NAME] [--cluster-role] [--set k=v]...
+#                                      (KUBECONFIG = an admin of the cluster)
 #
 # Uses namespaces NAME (release; default faas-check-<random>) and NAME-fn (functions) and deletes
-# them at the end unless --keep. Exit code 0 when every check passed.
+# them at the end unless --keep. --cluster-role renders clusterRole=true and checks its rights instead;
+# --set passes a value to the chart (extra namespaces must exist). Exit code 0 when every check passed.
 set -euo pipefail
 
 keep=0
 ns=""
+cluster_role=0
+sets=()
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --keep) keep=1 ;;
     --namespace)
       [ "$#" -ge 2 ] || { echo "--namespace needs a name" >&2; exit 2; }
       ns="$2"; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1 (expected --keep or --namespace NAME)" >&2; exit 2 ;;
+    --cluster-role) cluster_role=1; sets+=(--set clusterRole=true) ;;
+    --set)
+      [ "$#" -ge 2 ] || { echo "--set needs k=v" >&2; exit 2; }
+      sets+=(--set "$2"); shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (expected --keep, --namespace NAME, --cluster-role or --set k=v)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -34,6 +42,7 @@ work="$(mktemp -d)"
 cleanup() {
   if [ "$keep" = 0 ]; then
     kubectl delete namespace "$ns" "$fnns" --wait=false >/dev/null 2>&1 || true
+    kubectl delete namespace "$ns-new" --wait=false >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }
@@ -44,7 +53,7 @@ kubectl get --raw /readyz >/dev/null
 # 1. Every object of the chart is accepted.
 kubectl create namespace "$ns" >/dev/null
 "$repo/scripts/render-chart.sh" "$release" "$repo/charts/faas" --namespace "$ns" \
-  --set "functionNamespace.name=$fnns" >"$work/manifests.yaml"
+  --set "functionNamespace.name=$fnns" "${sets[@]}" >"$work/manifests.yaml"
 kubectl apply -f "$work/manifests.yaml"
 
 # 2. A token of the controller's ServiceAccount (TokenRequest: what the kubelet mounts in its pod).
@@ -111,10 +120,21 @@ allowed -n "$fnns" delete deployment check
 # 4. Nothing more.
 forbidden -n "$fnns" create configmap check
 forbidden -n "$fnns" delete pod check-absent
-forbidden -n default create deployment check --image=x
-forbidden -n "$ns" get secret "$release-basic-auth"
-forbidden get namespaces
 forbidden get nodes
+if [ "$cluster_role" = 0 ]; then
+  forbidden -n default create deployment check --image=x
+  forbidden -n "$ns" get secret "$release-basic-auth"
+  forbidden get namespaces
+  forbidden create namespace "$ns-new"
+else
+  # clusterRole=true: the function rights everywhere, and namespaces managed through the API.
+  allowed -n default get deployments,services,pods
+  allowed get namespaces
+  allowed create namespace "$ns-new"
+  allowed annotate namespace "$ns-new" openfaas=1
+  allowed delete namespace "$ns-new" --wait=false
+  forbidden create clusterrole check --verb=get --resource=pods
+fi
 
 echo "check-chart-on-cluster: $failures failed"
 [ "$failures" = 0 ]

@@ -36,9 +36,14 @@ public sealed class NamespacePolicy(ControllerOptions options, INamespaceStore s
             return invalid;
         }
 
-        return store.Get(resolved) is null
-            ? $"namespace '{resolved}' does not exist: create it first (faas-cli namespace create {resolved}); namespaces: {string.Join(", ", All())}"
-            : null;
+        if (store.Get(resolved) is not null)
+        {
+            return null;
+        }
+
+        return store.Explain(resolved) is { } reason
+            ? $"{reason}; namespaces: {string.Join(", ", All())}"
+            : $"namespace '{resolved}' does not exist: create it first (faas-cli namespace create {resolved}); namespaces: {string.Join(", ", All())}";
     }
 
     /// <summary>Null when <paramref name="name"/> may be created as a namespace, else why not.</summary>

@@ -13,6 +13,13 @@ public interface INamespaceStore
 
     FunctionNamespace? Get(string name);
 
+    /// <summary>
+    /// Why <paramref name="name"/> is not a function namespace, when the store knows more than "it does not
+    /// exist" (e.g. a Kubernetes Namespace without the opt-in annotation); null to use the generic answer.
+    /// May throw <c>BackendException</c> (e.g. 503 while the orchestrator cannot be read).
+    /// </summary>
+    string? Explain(string name) => null;
+
     /// <summary>False when it exists already.</summary>
     Task<bool> CreateAsync(FunctionNamespace ns, CancellationToken cancellationToken = default);
 

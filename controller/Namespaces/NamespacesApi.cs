@@ -106,11 +106,17 @@ public static partial class NamespacesApi
             return Rejected(logger, "delete", (StatusCodes.Status400BadRequest, $"namespace '{name}' is the default function namespace (function_namespace) and cannot be deleted"));
         }
 
+        if (NamespacePolicy.Reserved.Contains(name))
+        {
+            // Checked before the store: on Kubernetes these exist, and "not opted in" would be the wrong advice.
+            return Rejected(logger, "delete", (StatusCodes.Status400BadRequest, NamespacePolicy.ValidateNewName(name)!));
+        }
+
         using (await gate.EnterAsync(cancellationToken))
         {
             if (store.Get(name) is null)
             {
-                return Rejected(logger, "delete", (StatusCodes.Status404NotFound, $"namespace '{name}' not found"));
+                return Rejected(logger, "delete", (StatusCodes.Status404NotFound, store.Explain(name) ?? $"namespace '{name}' not found"));
             }
 
             var functions = (await backend.ListAsync(name, cancellationToken)).Select(f => f.Name).ToList();

@@ -45,6 +45,45 @@
 {{- end -}}
 {{- end -}}
 
+{{/* The extra function namespaces (clusterRole=false), without the main one, one per line; empty when none. */}}
+{{- define "faas.extraFunctionNamespaces" -}}
+{{- $main := include "faas.functionNamespace" . -}}
+{{- $extra := list -}}
+{{- range .Values.functionNamespace.extra }}
+{{- if and (ne . $main) (not (has . $extra)) }}
+{{- $extra = append $extra . -}}
+{{- end }}
+{{- end -}}
+{{ join "\n" $extra }}
+{{- end -}}
+
+{{/* Cluster-scoped objects are shared by every release: the release namespace keeps their names apart. */}}
+{{- define "faas.controllerClusterRole" -}}{{ include "faas.controller" . }}-{{ .Release.Namespace }}{{- end -}}
+
+{{/*
+  What the Kubernetes backend does with functions, as RBAC rules (a Role per function namespace, or the
+  ClusterRole with clusterRole=true): functions are Deployments (+ the scale subresource) and Services;
+  replicas are watched through Pods (ready addresses) and Endpoints; logs come from pods/log; function
+  secrets are Secrets; Events explain failed rollouts.
+*/}}
+{{- define "faas.controllerFunctionRules" -}}
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["apps"]
+  resources: ["deployments/scale"]
+  verbs: ["get", "update", "patch"]
+- apiGroups: [""]
+  resources: ["services", "secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["pods", "endpoints", "events"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["pods/log"]
+  verbs: ["get"]
+{{- end -}}
+
 {{/* Labels on every object. */}}
 {{- define "faas.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}

@@ -20,7 +20,20 @@ public static class KubernetesBackendExtensions
 
         // Registered after the file-backed defaults, so these win: the API server is the only state.
         services.AddSingleton<ISecretStore>(sp => new KubernetesSecretStore(sp.GetRequiredService<KubernetesClient>()));
-        services.AddSingleton<INamespaceStore>(sp => new ConfiguredNamespaceStore(options));
+        if (options.NamespaceMode == KubernetesNamespaceMode.Annotation)
+        {
+            services.AddSingleton<AnnotatedNamespaceStore>();
+            services.AddSingleton<INamespaceStore>(sp => sp.GetRequiredService<AnnotatedNamespaceStore>());
+            services.AddHostedService(sp => sp.GetRequiredService<AnnotatedNamespaceStore>());
+        }
+        else
+        {
+            services.AddSingleton<ConfiguredNamespaceStore>();
+            services.AddSingleton<INamespaceStore>(sp => sp.GetRequiredService<ConfiguredNamespaceStore>());
+            services.AddHostedService(sp => sp.GetRequiredService<ConfiguredNamespaceStore>());
+        }
+
+
         return services;
     }
 }

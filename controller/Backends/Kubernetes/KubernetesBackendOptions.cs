@@ -17,11 +17,17 @@ public sealed record KubernetesBackendOptions
     public required KubernetesClientConfiguration Client { get; init; }
 
     /// <summary>
-    /// <c>extra_function_namespaces</c> (comma-separated, as the chart sets it): namespaces besides
-    /// <c>function_namespace</c> that functions may use. The chart grants the controller a Role in each;
-    /// opting in by namespace annotation would need a ClusterRole to read namespaces, which the chart avoids.
+    /// <c>extra_function_namespaces</c> (comma-separated, as the chart sets it; configured mode only):
+    /// namespaces besides <c>function_namespace</c> that functions may use once annotated <c>openfaas=1</c>.
+    /// The chart grants the controller a Role in each and <c>get</c> on exactly these Namespaces.
     /// </summary>
     public IReadOnlyList<string> ExtraNamespaces { get; init; } = [];
+
+    /// <summary><c>kubernetes_namespaces</c>: how function namespaces are found (see <see cref="KubernetesNamespaceMode"/>).</summary>
+    public KubernetesNamespaceMode NamespaceMode { get; init; } = KubernetesNamespaceMode.Configured;
+
+    /// <summary>Configured mode: how often the listed namespaces' opt-in annotation is read again.</summary>
+    public TimeSpan NamespaceRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The port replicas are reached on; tests point it at local processes that stand in for pods.</summary>
     public int WatchdogPort { get; init; } = DefaultWatchdogPort;
@@ -60,6 +66,17 @@ public sealed record KubernetesBackendOptions
             }
         }
 
+        var modeText = configuration["kubernetes_namespaces"]?.Trim();
+        var mode = KubernetesNamespaceMode.Configured;
+        if (!string.IsNullOrEmpty(modeText) && !TryParseMode(modeText, out mode))
+        {
+            errors.Add($"kubernetes_namespaces '{modeText}' is not a mode: use configured (extra_function_namespaces, no cluster-wide rights) or annotation (every Namespace annotated openfaas=1; needs the chart's clusterRole=true)");
+        }
+        else if (mode == KubernetesNamespaceMode.Annotation && extra.Count > 0)
+        {
+            errors.Add($"extra_function_namespaces ({string.Join(",", extra)}) is for kubernetes_namespaces=configured: with annotation, opt a namespace in with `kubectl annotate namespace <name> openfaas=1` or `faas-cli namespace create <name>`");
+        }
+
         var portText = configuration["kubernetes_watchdog_port"];
         var port = DefaultWatchdogPort;
         if (!string.IsNullOrWhiteSpace(portText) && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
@@ -72,6 +89,17 @@ public sealed record KubernetesBackendOptions
             throw new ControllerOptionsException(errors);
         }
 
-        return new KubernetesBackendOptions { Client = client!, ExtraNamespaces = extra, WatchdogPort = port };
+        return new KubernetesBackendOptions { Client = client!, ExtraNamespaces = extra, NamespaceMode = mode, WatchdogPort = port };
+    }
+
+    private static bool TryParseMode(string text, out KubernetesNamespaceMode mode)
+    {
+        mode = text.ToLowerInvariant() switch
+        {
+            "configured" => KubernetesNamespaceMode.Configured,
+            "annotation" => KubernetesNamespaceMode.Annotation,
+            _ => (KubernetesNamespaceMode)(-1),
+        };
+        return Enum.IsDefined(mode);
     }
 }

@@ -30,7 +30,11 @@ public sealed partial class KubernetesEndpointWatcher(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var namespaces = new[] { controllerOptions.FunctionNamespace }.Concat(options.ExtraNamespaces).Distinct(StringComparer.Ordinal);
+        // Annotation mode: namespaces come and go, and the ClusterRole allows watching all at once (null).
+        // Configured mode: one watch per listed namespace, all the namespaced Roles allow.
+        IEnumerable<string?> namespaces = options.NamespaceMode == KubernetesNamespaceMode.Annotation
+            ? new string?[] { null }
+            : new[] { controllerOptions.FunctionNamespace }.Concat(options.ExtraNamespaces).Distinct(StringComparer.Ordinal).Cast<string?>();
         var loops = namespaces.SelectMany(ns => new[]
         {
             KeepWatchingAsync(ns, "deployments", WatchDeploymentsAsync, stoppingToken),
@@ -39,7 +43,7 @@ public sealed partial class KubernetesEndpointWatcher(
         return Task.WhenAll(loops);
     }
 
-    private async Task KeepWatchingAsync(string ns, string kind, Func<string, CancellationToken, Task> watch, CancellationToken stoppingToken)
+    private async Task KeepWatchingAsync(string? ns, string kind, Func<string?, CancellationToken, Task> watch, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -53,7 +57,7 @@ public sealed partial class KubernetesEndpointWatcher(
             }
             catch (Exception e) when (e is KubernetesException or IOException or System.Text.Json.JsonException)
             {
-                Log.WatchFailed(logger, kind, ns, e.Message);
+                Log.WatchFailed(logger, kind, ns ?? "all namespaces", e.Message);
             }
 
             try
@@ -67,12 +71,12 @@ public sealed partial class KubernetesEndpointWatcher(
         }
     }
 
-    private async Task WatchDeploymentsAsync(string ns, CancellationToken cancellationToken)
+    private async Task WatchDeploymentsAsync(string? watched, CancellationToken cancellationToken)
     {
         var selector = $"{FunctionObjects.ManagedByLabel}={FunctionObjects.ManagedByValue}";
-        await foreach (var change in client.Deployments.WatchAsync(ns, new WatchOptions { LabelSelector = selector }, cancellationToken))
+        await foreach (var change in client.Deployments.WatchAsync(watched, new WatchOptions { LabelSelector = selector }, cancellationToken))
         {
-            if (change.Object.Metadata.Name is not { } name)
+            if (change.Object.Metadata.Name is not { } name || (change.Object.Metadata.Namespace ?? watched) is not { } ns)
             {
                 continue;
             }
@@ -93,12 +97,12 @@ public sealed partial class KubernetesEndpointWatcher(
         }
     }
 
-    private async Task WatchPodsAsync(string ns, CancellationToken cancellationToken)
+    private async Task WatchPodsAsync(string? watched, CancellationToken cancellationToken)
     {
-        await foreach (var change in client.Pods.WatchAsync(ns, new WatchOptions { LabelSelector = FunctionObjects.FunctionLabel }, cancellationToken))
+        await foreach (var change in client.Pods.WatchAsync(watched, new WatchOptions { LabelSelector = FunctionObjects.FunctionLabel }, cancellationToken))
         {
             var pod = change.Object;
-            if (pod.Metadata.Name is not { } podName)
+            if (pod.Metadata.Name is not { } podName || (pod.Metadata.Namespace ?? watched) is not { } ns)
             {
                 continue;
             }

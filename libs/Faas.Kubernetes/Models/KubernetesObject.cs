@@ -176,7 +176,17 @@ public sealed class DeleteOptions
 
     public long? GracePeriodSeconds { get; set; }
 
+    /// <summary>Delete only if the object still is the one read (uid) or unchanged since (resourceVersion); else 409.</summary>
+    public Preconditions? Preconditions { get; set; }
+
     public static DeleteOptions Foreground => new() { PropagationPolicy = "Foreground" };
 
     public static DeleteOptions Background => new() { PropagationPolicy = "Background" };
+}
+
+public sealed class Preconditions
+{
+    public string? Uid { get; set; }
+
+    public string? ResourceVersion { get; set; }
 }

@@ -10,7 +10,7 @@ public sealed class ChartRenderTests
     {
         ["v1"] = ["Namespace", "Secret", "ConfigMap", "Service", "ServiceAccount"],
         ["apps/v1"] = ["Deployment", "StatefulSet"],
-        ["rbac.authorization.k8s.io/v1"] = ["Role", "RoleBinding"],
+        ["rbac.authorization.k8s.io/v1"] = ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"],
     };
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class EnvKeysTests : IDisposable
         "queueWorker.enabled=false",
         "nats.enabled=false,prometheus.enabled=false,basicAuth.enabled=false",
         "functionNamespace.extra={team-a,team-b}",
+        "clusterRole=true",
     };
 
     [Theory]
@@ -108,6 +109,17 @@ public sealed class EnvKeysTests : IDisposable
         var env = manifests.Single("Deployment", "faas-controller").Env("controller");
         Assert.Equal("openfaas-fn", env["function_namespace"]);
         Assert.Equal("team-a,team-b", env["extra_function_namespaces"]);
+        Assert.Equal("configured", env["kubernetes_namespaces"]);
+    }
+
+    [Fact]
+    public async Task ClusterRole_SwitchesTheControllerToAnnotatedNamespaces()
+    {
+        var manifests = await RenderAsync("clusterRole=true");
+
+        var env = manifests.Single("Deployment", "faas-controller").Env("controller");
+        Assert.Equal("annotation", env["kubernetes_namespaces"]);
+        Assert.False(env.ContainsKey("extra_function_namespaces"));
     }
 
     [Fact]

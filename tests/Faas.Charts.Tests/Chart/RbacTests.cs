@@ -69,6 +69,76 @@ public sealed class RbacTests
         }
     }
 
+    [Fact]
+    public async Task WithoutClusterRole_NoExtraNamespaces_NothingClusterWide()
+    {
+        var manifests = await ChartRenderer.RenderAsync();
+
+        Assert.Empty(manifests.OfKind("ClusterRole"));
+        Assert.Empty(manifests.OfKind("ClusterRoleBinding"));
+    }
+
+    [Fact]
+    public async Task WithoutClusterRole_ExtraNamespaces_OnlyGetOnThoseNamespacesByName()
+    {
+        var manifests = await ChartRenderer.RenderAsync("--set", "functionNamespace.extra={team-a,openfaas-fn,team-b,team-a}");
+
+        var clusterRole = manifests.Single("ClusterRole", $"faas-controller-{ChartRenderer.Namespace}");
+        var rule = Assert.Single(Yaml.Maps(clusterRole.Raw, "rules"));
+        Assert.Equal([""], Yaml.Strings(rule, "apiGroups"));
+        Assert.Equal(["namespaces"], Yaml.Strings(rule, "resources"));
+        Assert.Equal(["get"], Yaml.Strings(rule, "verbs"));
+        // The main namespace needs no check (it is always a function namespace); duplicates collapse.
+        Assert.Equal(["team-a", "team-b"], Yaml.Strings(rule, "resourceNames"));
+        AssertBindsTheControllersServiceAccount(manifests.Single("ClusterRoleBinding", $"faas-controller-{ChartRenderer.Namespace}"), "ClusterRole", $"faas-controller-{ChartRenderer.Namespace}");
+    }
+
+    [Fact]
+    public async Task WithClusterRole_NoRoles_OneClusterRoleWithTheFunctionRightsPlusNamespaces()
+    {
+        var manifests = await ChartRenderer.RenderAsync("--set", "clusterRole=true");
+
+        Assert.Empty(manifests.OfKind("Role"));
+        Assert.Empty(manifests.OfKind("RoleBinding"));
+        var clusterRole = manifests.Single("ClusterRole", $"faas-controller-{ChartRenderer.Namespace}");
+        Assert.Null(clusterRole.Namespace);
+        var expected = ExpectedGrants().Concat(ReadWrite.Select(v => $"|namespaces|{v}"));
+        Assert.Equal(expected.Order(), Grants(clusterRole).Order());
+        Assert.All(Yaml.Maps(clusterRole.Raw, "rules"), rule => Assert.False(rule.ContainsKey("resourceNames")));
+        AssertBindsTheControllersServiceAccount(manifests.Single("ClusterRoleBinding", $"faas-controller-{ChartRenderer.Namespace}"), "ClusterRole", $"faas-controller-{ChartRenderer.Namespace}");
+    }
+
+    [Fact]
+    public async Task ClusterRoleNames_CarryTheReleaseNamespace_SoTwoReleasesDoNotCollide()
+    {
+        var one = await ChartRenderer.RenderInNamespaceAsync("team-one", "--set", "clusterRole=true");
+        var two = await ChartRenderer.RenderInNamespaceAsync("team-two", "--set", "clusterRole=true");
+
+        Assert.Equal("faas-controller-team-one", Assert.Single(one.OfKind("ClusterRole")).Name);
+        Assert.Equal("faas-controller-team-two", Assert.Single(two.OfKind("ClusterRole")).Name);
+    }
+
+    [Fact]
+    public async Task WithClusterRole_ExtraNamespacesAreRefused_WithHowToOptIn()
+    {
+        var result = await ChartRenderer.RenderRawAsync("--set", "clusterRole=true,functionNamespace.extra={team-a}");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("functionNamespace.extra is for clusterRole=false", result.Stderr + result.Stdout);
+        Assert.Contains("kubectl annotate namespace", result.Stderr + result.Stdout);
+    }
+
+    private static void AssertBindsTheControllersServiceAccount(K8sObject binding, string kind, string name)
+    {
+        var roleRef = Yaml.Map(binding.Raw, "roleRef");
+        Assert.Equal(kind, Yaml.Str(roleRef, "kind"));
+        Assert.Equal(name, Yaml.Str(roleRef, "name"));
+        var subject = Assert.Single(Yaml.Maps(binding.Raw, "subjects"));
+        Assert.Equal("ServiceAccount", Yaml.Str(subject, "kind"));
+        Assert.Equal("faas-controller", Yaml.Str(subject, "name"));
+        Assert.Equal(ChartRenderer.Namespace, Yaml.Str(subject, "namespace"));
+    }
+
     private static IEnumerable<string> ExpectedGrants() =>
         Expected.SelectMany(kv => kv.Value.Select(v => $"{kv.Key.Group}|{kv.Key.Resource}|{v}"));
 

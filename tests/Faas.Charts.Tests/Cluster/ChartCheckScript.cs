@@ -9,7 +9,7 @@ internal static class ChartCheckScript
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(KubernetesControlPlaneFixture cluster, string releaseNamespace, bool keep = false)
+    public static async Task<(int ExitCode, string Output)> RunAsync(KubernetesControlPlaneFixture cluster, string releaseNamespace, bool keep = false, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash")
         {
@@ -23,6 +23,11 @@ internal static class ChartCheckScript
         if (keep)
         {
             start.ArgumentList.Add("--keep");
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         start.Environment["KUBECONFIG"] = cluster.KubeconfigPath;

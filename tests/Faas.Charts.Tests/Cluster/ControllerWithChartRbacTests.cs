@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Faas.Kubernetes;
 using Faas.Testing.Kubernetes;
 
 namespace Faas.Charts.Tests.Cluster;
@@ -10,7 +11,8 @@ namespace Faas.Charts.Tests.Cluster;
 /// <summary>
 /// The real controller (backend=kubernetes, its own process) with nothing but a token of the chart's
 /// controller ServiceAccount: secrets, deploy, scale, get and remove through its HTTP API all work, so
-/// the chart's Role is enough for the backend. Checked from the admin side on the API server.
+/// the chart's Role is enough for the backend; with clusterRole=false it cannot create namespaces, with
+/// clusterRole=true it creates and deletes them. Checked from the admin side on the API server.
 /// </summary>
 [Collection(ChartClusterCollection.Name)]
 public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture cluster)
@@ -20,54 +22,149 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
     [Fact]
     public async Task ControllerWithTheChartsServiceAccount_DeploysScalesAndRemovesAFunction()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(80));
         var ns = KubernetesControlPlaneFixture.NewNamespaceName("chartctl");
+        var fnns = ns + "-fn";
+        await WithControllerAsync(ns, [], [], async (http, log, cancellationToken) =>
+        {
+            using var empty = await http.GetAsync("/system/functions", cancellationToken);
+            Assert.True(empty.StatusCode == HttpStatusCode.OK, $"{empty.StatusCode}: {await empty.Content.ReadAsStringAsync(cancellationToken)}\n{log()}");
+            Assert.Equal("[]", (await empty.Content.ReadAsStringAsync(cancellationToken)).Trim());
+
+            await SendAsync(http, HttpMethod.Post, "/system/secrets", """{"name":"api-key","value":"s3cret"}""", log, cancellationToken);
+            await SendAsync(http, HttpMethod.Post, "/system/functions",
+                """{"service":"echo","image":"example.invalid/echo:1","envProcess":"cat","secrets":["api-key"]}""", log, cancellationToken);
+            var deployment = await cluster.Client.Deployments.GetAsync(fnns, "echo", cancellationToken);
+            Assert.Equal("example.invalid/echo:1", deployment.Spec!.Template.Spec!.Containers[0].Image);
+            Assert.Equal("echo", (await cluster.Client.Services.GetAsync(fnns, "echo", cancellationToken)).Metadata.Name);
+            var secret = await cluster.Client.Secrets.GetAsync(fnns, "api-key", cancellationToken);
+            Assert.Equal("s3cret", Encoding.UTF8.GetString(Assert.Single(secret.Data!).Value));
+
+            await SendAsync(http, HttpMethod.Post, "/system/scale-function/echo", """{"serviceName":"echo","replicas":3}""", log, cancellationToken);
+            Assert.Equal(3, (await cluster.Client.Deployments.GetScaleAsync(fnns, "echo", cancellationToken)).Spec!.Replicas);
+
+            using var one = await http.GetAsync("/system/function/echo", cancellationToken);
+            Assert.True(one.StatusCode == HttpStatusCode.OK, $"{one.StatusCode}\n{log()}");
+            using (var status = JsonDocument.Parse(await one.Content.ReadAsStringAsync(cancellationToken)))
+            {
+                Assert.Equal("echo", status.RootElement.GetProperty("name").GetString());
+                Assert.Equal(3, status.RootElement.GetProperty("replicas").GetInt32());
+            }
+
+            await SendAsync(http, HttpMethod.Delete, "/system/functions", """{"functionName":"echo"}""", log, cancellationToken);
+            await SendAsync(http, HttpMethod.Delete, "/system/secrets", """{"name":"api-key"}""", log, cancellationToken);
+            Assert.Empty((await cluster.Client.Deployments.ListAsync(fnns, cancellationToken: cancellationToken)).Items);
+            Assert.Empty((await cluster.Client.Services.ListAsync(fnns, cancellationToken: cancellationToken)).Items);
+            Assert.DoesNotContain((await cluster.Client.Secrets.ListAsync(fnns, cancellationToken: cancellationToken)).Items, s => s.Metadata.Name == "api-key");
+        });
+    }
+
+    [Fact]
+    public async Task WithoutClusterRole_AnAnnotatedExtraNamespaceIsServed_AndNamespacesCannotBeCreated()
+    {
+        var ns = KubernetesControlPlaneFixture.NewNamespaceName("chartx");
+        var extra = ns + "-x";
+        using (var setup = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await cluster.Client.Namespaces.CreateAsync(new Namespace
+            {
+                Metadata = new ObjectMeta { Name = extra, Annotations = new() { ["openfaas"] = "1" } },
+            }, setup.Token);
+        }
+
+        await WithControllerAsync(ns, ["--set", $"functionNamespace.extra={{{extra}}}"], [$"--extra_function_namespaces={extra}"], async (http, log, cancellationToken) =>
+        {
+            var namespaces = await http.GetStringAsync("/system/namespaces", cancellationToken);
+            Assert.Contains($"\"{extra}\"", namespaces);
+
+            await SendAsync(http, HttpMethod.Post, $"/system/functions?namespace={extra}",
+                $$"""{"service":"echo","image":"example.invalid/echo:1","namespace":"{{extra}}"}""", log, cancellationToken);
+            Assert.Equal("echo", (await cluster.Client.Deployments.GetAsync(extra, "echo", cancellationToken)).Metadata.Name);
+
+            // The chart grants no cluster-wide rights: the API says what to change, and nothing is created.
+            using var create = await http.PostAsync($"/system/namespace/{ns}-y", null, cancellationToken);
+            var body = await create.Content.ReadAsStringAsync(cancellationToken);
+            Assert.True(create.StatusCode == HttpStatusCode.Forbidden, $"{create.StatusCode}: {body}\n{log()}");
+            Assert.Contains("clusterRole=true", body);
+            await Assert.ThrowsAsync<KubernetesNotFoundException>(() => cluster.Client.Namespaces.GetAsync($"{ns}-y", cancellationToken));
+
+            await SendAsync(http, HttpMethod.Delete, $"/system/functions?namespace={extra}", """{"functionName":"echo"}""", log, cancellationToken);
+        }, extra);
+    }
+
+    [Fact]
+    public async Task WithClusterRole_TheControllerCreatesANamespace_DeploysIntoIt_AndDeletesIt()
+    {
+        var ns = KubernetesControlPlaneFixture.NewNamespaceName("chartcr");
+        var made = ns + "-made";
+        await WithControllerAsync(ns, ["--cluster-role"], ["--kubernetes_namespaces=annotation"], async (http, log, cancellationToken) =>
+        {
+            using (var created = await http.PostAsync($"/system/namespace/{made}",
+                new StringContent("""{"labels":{"team":"a"},"annotations":{"owner":"ops"}}""", Encoding.UTF8, "application/json"), cancellationToken))
+            {
+                Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(cancellationToken)}\n{log()}");
+            }
+
+            var real = await cluster.Client.Namespaces.GetAsync(made, cancellationToken);
+            Assert.Equal("1", real.Metadata.Annotations!["openfaas"]);
+            Assert.Equal("ops", real.Metadata.Annotations["owner"]);
+            Assert.Equal("a", real.Metadata.Labels!["team"]);
+            Assert.Equal("faas", real.Metadata.Labels["app.kubernetes.io/managed-by"]);
+
+            await SendAsync(http, HttpMethod.Post, "/system/functions",
+                $$"""{"service":"echo","image":"example.invalid/echo:1","namespace":"{{made}}"}""", log, cancellationToken);
+            Assert.Equal("echo", (await cluster.Client.Deployments.GetAsync(made, "echo", cancellationToken)).Metadata.Name);
+
+            using (var inUse = await http.DeleteAsync($"/system/namespace/{made}", cancellationToken))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, inUse.StatusCode);
+                Assert.Contains("echo", await inUse.Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            await SendAsync(http, HttpMethod.Delete, $"/system/functions?namespace={made}", """{"functionName":"echo"}""", log, cancellationToken);
+            using (var deleted = await http.DeleteAsync($"/system/namespace/{made}", cancellationToken))
+            {
+                Assert.True(deleted.StatusCode == HttpStatusCode.Accepted, $"{deleted.StatusCode}: {await deleted.Content.ReadAsStringAsync(cancellationToken)}\n{log()}");
+            }
+
+            // Deletion is asynchronous (the namespace controller empties it first): gone or Terminating.
+            try
+            {
+                Assert.Equal("Terminating", (await cluster.Client.Namespaces.GetAsync(made, cancellationToken)).Status?.Phase);
+            }
+            catch (KubernetesNotFoundException)
+            {
+                // Already gone.
+            }
+
+            Assert.DoesNotContain($"\"{made}\"", await http.GetStringAsync("/system/namespaces", cancellationToken));
+        }, made);
+    }
+
+    /// <summary>
+    /// Applies the chart (check script, with <paramref name="scriptArguments"/>), starts the real controller with
+    /// the chart's ServiceAccount token and <paramref name="controllerArguments"/>, runs <paramref name="body"/>,
+    /// then stops the controller and deletes the namespaces.
+    /// </summary>
+    private async Task WithControllerAsync(
+        string ns, string[] scriptArguments, string[] controllerArguments, Func<HttpClient, Func<string>, CancellationToken, Task> body, params string[] moreNamespaces)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var fnns = ns + "-fn";
         var work = Directory.CreateTempSubdirectory("faas-chartctl-").FullName;
         Process? controller = null;
         var output = new StringBuilder();
         try
         {
-            var (exitCode, script) = await ChartCheckScript.RunAsync(cluster, ns, keep: true);
+            var (exitCode, script) = await ChartCheckScript.RunAsync(cluster, ns, true, scriptArguments);
             Assert.True(exitCode == 0, $"check-chart-on-cluster.sh exited {exitCode}:\n{script}");
 
             var kubeconfig = Path.Combine(work, "controller.kubeconfig");
             await File.WriteAllTextAsync(kubeconfig, Kubeconfig(await ServiceAccountTokenAsync(ns, deadline.Token)), deadline.Token);
             var port = FreePort();
-            controller = StartController(port, kubeconfig, fnns, Path.Combine(work, "state"), output);
+            controller = StartController(port, kubeconfig, fnns, Path.Combine(work, "state"), controllerArguments, output);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitHealthyAsync(http, controller, output, deadline.Token);
-            string Log() => $"controller output:\n{output}";
-
-            using var empty = await http.GetAsync("/system/functions", deadline.Token);
-            Assert.True(empty.StatusCode == HttpStatusCode.OK, $"{empty.StatusCode}: {await empty.Content.ReadAsStringAsync(deadline.Token)}\n{Log()}");
-            Assert.Equal("[]", (await empty.Content.ReadAsStringAsync(deadline.Token)).Trim());
-
-            await SendAsync(http, HttpMethod.Post, "/system/secrets", """{"name":"api-key","value":"s3cret"}""", Log, deadline.Token);
-            await SendAsync(http, HttpMethod.Post, "/system/functions",
-                """{"service":"echo","image":"example.invalid/echo:1","envProcess":"cat","secrets":["api-key"]}""", Log, deadline.Token);
-            var deployment = await cluster.Client.Deployments.GetAsync(fnns, "echo", deadline.Token);
-            Assert.Equal("example.invalid/echo:1", deployment.Spec!.Template.Spec!.Containers[0].Image);
-            Assert.Equal("echo", (await cluster.Client.Services.GetAsync(fnns, "echo", deadline.Token)).Metadata.Name);
-            var secret = await cluster.Client.Secrets.GetAsync(fnns, "api-key", deadline.Token);
-            Assert.Equal("s3cret", Encoding.UTF8.GetString(Assert.Single(secret.Data!).Value));
-
-            await SendAsync(http, HttpMethod.Post, "/system/scale-function/echo", """{"serviceName":"echo","replicas":3}""", Log, deadline.Token);
-            Assert.Equal(3, (await cluster.Client.Deployments.GetScaleAsync(fnns, "echo", deadline.Token)).Spec!.Replicas);
-
-            using var one = await http.GetAsync("/system/function/echo", deadline.Token);
-            Assert.True(one.StatusCode == HttpStatusCode.OK, $"{one.StatusCode}\n{Log()}");
-            using (var status = JsonDocument.Parse(await one.Content.ReadAsStringAsync(deadline.Token)))
-            {
-                Assert.Equal("echo", status.RootElement.GetProperty("name").GetString());
-                Assert.Equal(3, status.RootElement.GetProperty("replicas").GetInt32());
-            }
-
-            await SendAsync(http, HttpMethod.Delete, "/system/functions", """{"functionName":"echo"}""", Log, deadline.Token);
-            await SendAsync(http, HttpMethod.Delete, "/system/secrets", """{"name":"api-key"}""", Log, deadline.Token);
-            Assert.Empty((await cluster.Client.Deployments.ListAsync(fnns, cancellationToken: deadline.Token)).Items);
-            Assert.Empty((await cluster.Client.Services.ListAsync(fnns, cancellationToken: deadline.Token)).Items);
-            Assert.DoesNotContain((await cluster.Client.Secrets.ListAsync(fnns, cancellationToken: deadline.Token)).Items, s => s.Metadata.Name == "api-key");
+            await body(http, () => $"controller output:\n{output}", deadline.Token);
         }
         finally
         {
@@ -82,7 +179,7 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
                 controller.Dispose();
             }
 
-            foreach (var name in new[] { ns, fnns })
+            foreach (var name in new[] { ns, fnns }.Concat(moreNamespaces))
             {
                 try
                 {
@@ -90,7 +187,7 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
                 }
                 catch (InvalidOperationException)
                 {
-                    // Not created (the script failed early): nothing to remove.
+                    // Not created, or deleted already: nothing to remove.
                 }
             }
 
@@ -114,7 +211,7 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
         $"users:\n- name: controller\n  user:\n    token: {token}\n" +
         "contexts:\n- name: c\n  context:\n    cluster: k\n    user: controller\n";
 
-    private static Process StartController(int port, string kubeconfig, string functionNamespace, string stateDir, StringBuilder output)
+    private static Process StartController(int port, string kubeconfig, string functionNamespace, string stateDir, string[] arguments, StringBuilder output)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -127,7 +224,7 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
         {
             $"--port={port}", "--bind_address=127.0.0.1", "--backend=kubernetes", $"--kubeconfig={kubeconfig}",
             $"--function_namespace={functionNamespace}", $"--state_dir={stateDir}", "--Logging:LogLevel:Default=Warning",
-        })
+        }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

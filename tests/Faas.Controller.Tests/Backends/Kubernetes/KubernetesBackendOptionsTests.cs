@@ -46,4 +46,37 @@ public sealed class KubernetesBackendOptionsTests
         Assert.Equal(new Uri("https://127.0.0.1:6443"), options.Client.Server);
         Assert.Equal(8080, options.WatchdogPort);
     }
+
+    [Fact]
+    public void NamespaceMode_DefaultsToConfigured_AcceptsAnnotation_AndRefusesUnknownOrExtraWithAnnotation()
+    {
+        using var dir = new TempDir();
+        var kubeconfig = WriteKubeconfig(dir);
+
+        Assert.Equal(KubernetesNamespaceMode.Configured, KubernetesBackendOptions.Load(Config(("kubeconfig", kubeconfig)), new ControllerOptions()).NamespaceMode);
+        Assert.Equal(KubernetesNamespaceMode.Annotation,
+            KubernetesBackendOptions.Load(Config(("kubeconfig", kubeconfig), ("kubernetes_namespaces", "Annotation")), new ControllerOptions()).NamespaceMode);
+
+        var unknown = Assert.Throws<ControllerOptionsException>(() => KubernetesBackendOptions.Load(
+            Config(("kubeconfig", kubeconfig), ("kubernetes_namespaces", "all")), new ControllerOptions()));
+        Assert.Contains("kubernetes_namespaces 'all'", Assert.Single(unknown.Errors));
+
+        var both = Assert.Throws<ControllerOptionsException>(() => KubernetesBackendOptions.Load(
+            Config(("kubeconfig", kubeconfig), ("kubernetes_namespaces", "annotation"), ("extra_function_namespaces", "team-a")), new ControllerOptions()));
+        Assert.Contains("kubectl annotate namespace", Assert.Single(both.Errors));
+    }
+
+    private static string WriteKubeconfig(TempDir dir)
+    {
+        var kubeconfig = dir.Combine("config");
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            kind: Config
+            current-context: c
+            clusters: [{name: k, cluster: {server: "https://127.0.0.1:6443", insecure-skip-tls-verify: true}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: c, context: {cluster: k, user: u}}]
+            """);
+        return kubeconfig;
+    }
 }

@@ -209,7 +209,8 @@ public sealed class KubernetesBackendTests(KubernetesControlPlaneFixture fixture
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ns = await NewNamespaceAsync("kb-app", deadline.Token);
-        var extra = await NewNamespaceAsync("kb-extra", deadline.Token);
+        var extra = KubernetesControlPlaneFixture.NewNamespaceName("kb-extra");
+        await fixture.Client.Namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = extra, Annotations = new() { ["openfaas"] = "1" } } }, deadline.Token);
         using var state = new TempDir();
         var app = Program.Build([
             "--port=0", "--backend=kubernetes", $"--kubeconfig={fixture.KubeconfigPath}", $"--function_namespace={ns}",
