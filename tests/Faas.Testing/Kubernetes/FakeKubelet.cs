@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Faas.Kubernetes;
@@ -31,11 +32,15 @@ public sealed partial class FakeKubelet : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _leaseLoop = Task.CompletedTask;
 
-    private FakeKubelet(KubernetesControlPlaneFixture cluster, WebApplication app, string nodeName)
+    // The node's own identity towards the API server (system:node:<name>), for what a kubelet reads itself.
+    private readonly HttpClient _nodeHttp;
+
+    private FakeKubelet(KubernetesControlPlaneFixture cluster, WebApplication app, string nodeName, X509Certificate2Collection trusted)
     {
         _cluster = cluster;
         _app = app;
         NodeName = nodeName;
+        _nodeHttp = NodeClient(cluster, nodeName, trusted);
     }
 
     public string NodeName { get; }
@@ -67,7 +72,7 @@ public sealed partial class FakeKubelet : IAsyncDisposable
             });
         }));
         var app = builder.Build();
-        var kubelet = new FakeKubelet(cluster, app, "faas-test-node-" + Guid.NewGuid().ToString("N")[..8]);
+        var kubelet = new FakeKubelet(cluster, app, "faas-test-node-" + Guid.NewGuid().ToString("N")[..8], trusted);
         app.MapGet("/containerLogs/{namespace}/{pod}/{container}", kubelet.ServeLogsAsync);
         try
         {
@@ -76,6 +81,7 @@ public sealed partial class FakeKubelet : IAsyncDisposable
             kubelet.Port = address.Port;
             await kubelet.RegisterNodeAsync(cancellationToken);
             kubelet._leaseLoop = kubelet.RenewLeaseAsync(kubelet._stopping.Token);
+            kubelet.StartVolumeLoop();
             return kubelet;
         }
         catch
@@ -113,19 +119,13 @@ public sealed partial class FakeKubelet : IAsyncDisposable
         return _cluster.Client.Pods.PatchStatusAsync(@namespace, pod, KubernetesPatch.StrategicMerge(new JsonObject { ["status"] = status }), cancellationToken);
     }
 
-    /// <summary>Binds the pod here and reports it Running and Ready at <paramref name="podIP"/>.</summary>
-    public async Task RunPodAsync(string @namespace, string pod, string podIP = "127.0.0.1", CancellationToken cancellationToken = default)
-    {
-        await BindAsync(@namespace, pod, cancellationToken);
-        await ReportRunningAsync(@namespace, pod, ready: true, podIP, cancellationToken);
-    }
-
     /// <summary>
     /// What the kubelet does once a gracefully deleted pod's containers have stopped: deletes it for good
     /// (grace period 0). Without a kubelet a bound pod stays Terminating. Gone already is fine.
     /// </summary>
     public async Task FinishDeletionAsync(string @namespace, string pod, CancellationToken cancellationToken = default)
     {
+        ForgetPod(@namespace, pod);
         try
         {
             await _cluster.Client.Pods.DeleteAsync(@namespace, pod, new DeleteOptions { GracePeriodSeconds = 0 }, cancellationToken);
@@ -140,6 +140,8 @@ public sealed partial class FakeKubelet : IAsyncDisposable
         await _stopping.CancelAsync();
         CloseFollowers();
         await _leaseLoop;
+        await _volumeLoop;
+        _nodeHttp.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -156,6 +158,7 @@ public sealed partial class FakeKubelet : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _syncGate.Dispose();
     }
 
     private async Task RegisterNodeAsync(CancellationToken cancellationToken)
@@ -221,6 +224,32 @@ public sealed partial class FakeKubelet : IAsyncDisposable
                 // A missed renewal is retried on the next tick, as a kubelet does.
             }
         }
+    }
+
+    /// <summary>
+    /// An HTTPS client with a fresh certificate from the test CA for <c>O=system:nodes, CN=system:node:&lt;name&gt;</c>:
+    /// the identity the API server's Node authorizer recognises as this node's kubelet.
+    /// </summary>
+    private static HttpClient NodeClient(KubernetesControlPlaneFixture cluster, string nodeName, X509Certificate2Collection trusted)
+    {
+        using var ca = X509Certificate2.CreateFromPemFile(cluster.Pki.CaCert, cluster.Pki.CaKey);
+        using var key = RSA.Create(2048); // the test CA is RSA, and CertificateRequest signs with the subject's algorithm
+        var request = new CertificateRequest($"CN=system:node:{nodeName}, O=system:nodes", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)); // clientAuth
+        // Within the CA's validity (created when the fixture started).
+        using var issued = request.Create(ca, ca.NotBefore, ca.NotAfter, RandomNumberGenerator.GetBytes(16));
+        using var withKey = issued.CopyWithPrivateKey(key);
+        // A PKCS#12 round trip, as for the serving certificate: a key form every TLS backend accepts.
+        var client = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsTo(certificate, trusted),
+        };
+        handler.ClientCertificates.Add(client);
+        return new HttpClient(handler) { BaseAddress = cluster.Server, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2Collection trusted)
