@@ -21,6 +21,7 @@ namespace Faas.Testing.Kubernetes;
 /// node-lifecycle controller keeps it Ready, binds pods to it and patches their status as a kubelet would,
 /// and serves <c>/containerLogs/{namespace}/{pod}/{container}</c> over HTTPS with a certificate from the
 /// test CA (the API server verifies it and presents its kubelet client certificate, which is checked here).
+/// Pods it runs get their Secret volumes written into test-mapped folders (<c>FakeKubelet.Volumes.cs</c>).
 /// Dispose stops the server and deletes the Lease and the Node.
 /// </summary>
 public sealed partial class FakeKubelet : IAsyncDisposable
