@@ -90,7 +90,8 @@ public sealed partial class FakeKubelet
             var outcome = await SyncPodAsync(@namespace, pod, cancellationToken);
             if (outcome != SyncOutcome.Forbidden)
             {
-                return outcome == SyncOutcome.Started;
+                // Synced: the loop started it first.
+                return outcome is SyncOutcome.Started or SyncOutcome.Synced;
             }
 
             try
