@@ -30,6 +30,9 @@ internal sealed class DockerFunction
 
     public TimeSpan CrashBackoff { get; set; }
 
+    /// <summary>The created, not started container a wake starts (null: none yet, or just woken). Read and written under the gate.</summary>
+    public StandbyContainer? Standby { get; set; }
+
     /// <summary>Warm tier: the replicas are paused or being paused; they are off the endpoint table either way.</summary>
     public bool Paused { get; set; }
 
