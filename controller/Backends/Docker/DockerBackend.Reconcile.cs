@@ -224,7 +224,6 @@ public sealed partial class DockerBackend
         var suffix = RandomSuffix();
         var name = $"{function.Name}-{suffix}";
         string? id = null;
-        function.LastStartedAt = Time.GetUtcNow();
         try
         {
             var secrets = await SecretsMountAsync(function, cancellationToken);

@@ -18,21 +18,14 @@ namespace Faas.Controller.Backends.Docker;
 /// 2. a missing replica of the current generation starts the standby first, creates only when none is left;
 ///    a scale call that wakes the function starts it at once (<see cref="WakeStandbyEarly"/>), while it
 ///    writes the spec, and passes count it as a starting replica until they see it started;
-/// 3. a new standby is created once the function is settled (its replicas ready) and
-///    <see cref="StandbyDelay"/> after its last start, so the create does not compete with a starting
-///    watchdog or its first calls for CPU; none when <see cref="StandbyLabel"/> is <c>false</c>.
+/// 3. a new standby is created once the function is settled (its replicas ready), so the create does not
+///    compete with a starting watchdog for CPU; none when <see cref="StandbyLabel"/> is <c>false</c>.
 /// Delete removes it with the function's other containers; a restarted controller adopts it by labels.
 /// </remarks>
 public sealed partial class DockerBackend
 {
     /// <summary>Per function: <c>false</c> keeps no standby container (default <c>true</c>).</summary>
     public const string StandbyLabel = "com.openfaas.scale.standby";
-
-    /// <summary>
-    /// How long after the function last started a container the standby is created: not while the
-    /// first calls reach the new replica (dockerd's create competes with them for the CPU).
-    /// </summary>
-    private static readonly TimeSpan StandbyDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>How long after a failed standby create the next one is tried.</summary>
     private static readonly TimeSpan StandbyRetry = TimeSpan.FromSeconds(30);
@@ -68,7 +61,6 @@ public sealed partial class DockerBackend
     {
         var name = ContainerName(standby);
         var replicaId = Label(standby, DockerLabels.Replica) ?? standby.Id[..12];
-        function.LastStartedAt = Time.GetUtcNow();
         try
         {
             await Docker.Containers.StartContainerAsync(standby.Id, cancellationToken);
@@ -88,8 +80,7 @@ public sealed partial class DockerBackend
     /// <summary>Step 3: creates the standby when the function wants one, has none and is not starting replicas.</summary>
     private async Task EnsureStandbyAsync(DockerFunction function, bool haveStandby, bool settled, CancellationToken cancellationToken)
     {
-        var now = Time.GetUtcNow();
-        if (haveStandby || !settled || !WantsStandby(function) || now < function.NextStandbyAt || now - function.LastStartedAt < StandbyDelay)
+        if (haveStandby || !settled || !WantsStandby(function) || Time.GetUtcNow() < function.NextStandbyAt)
         {
             return;
         }
@@ -133,7 +124,6 @@ public sealed partial class DockerBackend
         }
 
         function.Standby = null;
-        function.LastStartedAt = Time.GetUtcNow();
         _waking[standby.Id] = 0;
         var cancellationToken = _stopping.Token;
         _ = Task.Run(async () =>

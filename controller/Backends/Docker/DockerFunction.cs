@@ -33,9 +33,6 @@ internal sealed class DockerFunction
     /// <summary>The created, not started container a wake starts (null: none yet, or just woken). Read and written under the gate.</summary>
     public StandbyContainer? Standby { get; set; }
 
-    /// <summary>When this controller last created or woke a replica container (the standby waits a little after it).</summary>
-    public DateTimeOffset LastStartedAt { get; set; }
-
     /// <summary>No standby create before this time (set after one failed).</summary>
     public DateTimeOffset NextStandbyAt { get; set; }
 
