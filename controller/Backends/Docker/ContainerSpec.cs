@@ -27,6 +27,12 @@ internal static class DockerLabels
     public const string LabelPrefix = "com.faas.label.";
     public const string AnnotationPrefix = "com.faas.annotation.";
 
+    /// <summary>
+    /// <c>true</c> on a replica created ahead of need and not started: while it is <c>created</c> it
+    /// is the function's standby; once started it is an ordinary replica (labels cannot change).
+    /// </summary>
+    public const string Standby = "com.faas.standby";
+
     public const string SpecRole = "spec";
     public const string ReplicaRole = "replica";
 }
@@ -38,12 +44,18 @@ internal static class ContainerSpec
     public const string SecretsMountPath = "/var/openfaas/secrets";
 
     /// <param name="secretsFolder">Host folder bind-mounted read-only at <see cref="SecretsMountPath"/>; null when the function lists no secrets.</param>
-    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options, string? secretsFolder = null)
+    /// <param name="standby">Created ahead of need, to be started on a wake (<see cref="DockerLabels.Standby"/>).</param>
+    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options, string? secretsFolder = null, bool standby = false)
     {
         var labels = CommonLabels(deployment, ns, generation);
         labels[DockerLabels.Role] = DockerLabels.ReplicaRole;
         labels[DockerLabels.Replica] = replicaId;
         labels[DockerLabels.Network] = options.Network;
+        if (standby)
+        {
+            labels[DockerLabels.Standby] = "true";
+        }
+
         var readOnly = deployment.ReadOnlyRootFilesystem;
         return new CreateContainerParameters
         {

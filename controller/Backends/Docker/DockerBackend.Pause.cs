@@ -227,7 +227,7 @@ public sealed partial class DockerBackend : IWarmTier
     private static bool AllReplicasPaused(IReadOnlyList<ContainerSummary> containers, string name, string @namespace)
     {
         var replicas = containers.Where(c => Label(c, DockerLabels.Function) == name && Label(c, DockerLabels.Namespace) == @namespace
-            && Label(c, DockerLabels.Role) == DockerLabels.ReplicaRole).ToList();
+            && Label(c, DockerLabels.Role) == DockerLabels.ReplicaRole && !IsStandby(c)).ToList();
         return replicas.Count > 0 && replicas.All(c => c.State == "paused");
     }
 

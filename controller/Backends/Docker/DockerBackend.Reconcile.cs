@@ -32,8 +32,11 @@ public sealed partial class DockerBackend
     private async Task ReconcileFunctionsAsync(CancellationToken cancellationToken)
     {
         // 1. Observe (containers being drained are no longer ours to count).
-        var containers = (await ListOwnAsync(cancellationToken)).Where(c => !_retiring.ContainsKey(c.Id)).ToList();
+        var listed = await ListOwnAsync(cancellationToken);
+        var containers = listed.Where(c => !_retiring.ContainsKey(c.Id)).ToList();
         SetAvailable(true, "listing containers answered");
+        DropStartedReadyExcept(listed);
+        DropWakingExcept(listed);
 
         // 2. Recover once.
         if (!_recovered)
@@ -65,7 +68,9 @@ public sealed partial class DockerBackend
                 known.Add(c.Id);
             }
 
-            await ReconcileFunctionAsync(function, own, cancellationToken);
+            // A standby a scale call is starting counts as a replica, not as the standby.
+            var standbys = own.Where(c => IsStandby(c) && !_waking.ContainsKey(c.Id)).ToList();
+            await ReconcileFunctionAsync(function, own.Except(standbys).ToList(), standbys, cancellationToken);
         }
 
         // 4. Orphans: replicas of deleted functions, stale spec containers.
@@ -83,7 +88,7 @@ public sealed partial class DockerBackend
         _settled = _retiring.IsEmpty && functions.All(f => f.IsSettled(now));
     }
 
-    private async Task ReconcileFunctionAsync(DockerFunction function, List<ContainerSummary> containers, CancellationToken cancellationToken)
+    private async Task ReconcileFunctionAsync(DockerFunction function, List<ContainerSummary> containers, List<ContainerSummary> standbys, CancellationToken cancellationToken)
     {
         var qualified = Qualified(function);
 
@@ -94,6 +99,13 @@ public sealed partial class DockerBackend
         {
             if (container.State is "running" or "paused")
             {
+                running.Add(container);
+                continue;
+            }
+
+            if (_waking.ContainsKey(container.Id))
+            {
+                // A standby a scale call is starting right now: a replica of its generation, not ready yet.
                 running.Add(container);
                 continue;
             }
@@ -123,10 +135,14 @@ public sealed partial class DockerBackend
             function.CrashBackoff = TimeSpan.Zero;
         }
 
-        // 3c. Count of the current generation (replacements wait for the crash back-off).
+        // 3c. Count of the current generation (replacements wait for the crash back-off); the standby is started first.
+        var standby = await SettleStandbysAsync(function, standbys, cancellationToken);
         for (var missing = Time.GetUtcNow() < function.NextCreateAt ? 0 : function.Replicas - current.Count; missing > 0; missing--)
         {
-            if (await CreateReplicaAsync(function, cancellationToken) is { } created)
+            var woken = standby is null ? null : await WakeStandbyAsync(function, standby, cancellationToken);
+            standby = null;
+            function.Standby = null;
+            if ((woken ?? await CreateReplicaAsync(function, cancellationToken)) is { } created)
             {
                 current.Add(created);
             }
@@ -154,9 +170,12 @@ public sealed partial class DockerBackend
             old.Clear();
         }
 
+        // 3e. A standby for the next wake, once nothing of this function is starting.
+        await EnsureStandbyAsync(function, standby is not null, old.Count == 0 && newReady && current.Count == function.Replicas, cancellationToken);
+
         lock (_functions)
         {
-            function.Observed = [.. current, .. old];
+            function.Observed = [.. current.Select(WithStartedReady), .. old.Select(WithStartedReady)];
         }
     }
 
@@ -164,9 +183,16 @@ public sealed partial class DockerBackend
     {
         var address = container.NetworkSettings?.Networks?.GetValueOrDefault(Options.Network)?.IPAddress;
 
-        // A paused replica cannot answer a probe; it was ready when it was paused.
-        var ready = paused;
-        if (!paused && !string.IsNullOrEmpty(address))
+        // A paused replica cannot answer a probe; it was ready when it was paused. A start probe's
+        // mark counts once (it may have succeeded after this pass's probe was sent).
+        var (ready, probedAddress) = TakeStartedReady(container.Id);
+        ready |= paused;
+        if (string.IsNullOrEmpty(address))
+        {
+            address = probedAddress;
+        }
+
+        if (!ready && !string.IsNullOrEmpty(address))
         {
             try
             {
@@ -206,6 +232,7 @@ public sealed partial class DockerBackend
             id = created.Id;
             await Docker.Containers.StartContainerAsync(id, cancellationToken);
             DockerBackendLog.ReplicaStarted(_logger, name, suffix, Qualified(function));
+            WatchStart(function, id);
             return new ObservedReplica(id, name, suffix, function.Generation, null, false, Time.GetUtcNow().ToUnixTimeSeconds());
         }
         catch (DockerException e) when (e is not DockerUnavailableException)

@@ -38,6 +38,7 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     private bool _recovered;
     private volatile bool _settled;
     private volatile bool _available = true;
+    private int _disposed;
     private string _unavailableReason = "";
 
     public DockerBackend(ControllerOptions controllerOptions, DockerBackendOptions options, DockerClient docker, TimeProvider time, ILogger<DockerBackend> logger, ISecretStore? secrets = null)
@@ -174,6 +175,9 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
             if (function.Replicas != replicas)
             {
                 function.Replicas = replicas;
+
+                // A wake starts the standby now, while the spec is written, not after it in the next pass.
+                WakeStandbyEarly(function);
                 await WriteSpecAsync(function, cancellationToken);
                 Applied();
             }
@@ -262,7 +266,16 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
 
     public void Dispose()
     {
+        // The container may dispose the backend once per service it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _stopping.Dispose();
         _probe.Dispose();
+        _startProbe.Dispose();
         _gate.Dispose();
     }
 
@@ -297,6 +310,11 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
         if (deployment.Limits?.Cpu is { } cpu && !Quantities.TryCpu(cpu, out _))
         {
             return BackendResult.Invalid($"limits.cpu '{cpu}' is invalid: use a quantity such as 500m or 1");
+        }
+
+        if (deployment.Labels?.GetValueOrDefault(StandbyLabel) is { } standby && !bool.TryParse(standby, out _))
+        {
+            return BackendResult.Invalid($"label {StandbyLabel} '{standby}' is invalid: use true or false");
         }
 
         if (!_available)
@@ -443,9 +461,10 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
                         .ToList(),
                 })
                 .ToList();
-        }
 
-        _endpoints.Publish(table);
+            // Inside the lock: a pass and a start probe publishing at once must not swap in an older table last.
+            _endpoints.Publish(table);
+        }
     }
 
     private static BackendResult NotFound(string name, string ns) => BackendResult.NotFound($"function '{name}' not found in namespace '{ns}'");

@@ -47,4 +47,13 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 614, Level = LogLevel.Information, Message = "Pause of {Function} canceled: container {Container} has {InFlight} call(s) in flight")]
     public static partial void PauseCanceled(ILogger logger, string function, string container, string inFlight);
+
+    [LoggerMessage(EventId = 615, Level = LogLevel.Information, Message = "Started standby container {Container} (replica {Replica}) of {Function}")]
+    public static partial void StandbyStarted(ILogger logger, string container, string replica, string function);
+
+    [LoggerMessage(EventId = 616, Level = LogLevel.Information, Message = "Created standby container {Container} of {Function}")]
+    public static partial void StandbyCreated(ILogger logger, string container, string function);
+
+    [LoggerMessage(EventId = 617, Level = LogLevel.Debug, Message = "Container {Container} of {Function} is ready (start probe)")]
+    public static partial void StartProbeReady(ILogger logger, string container, string function);
 }

@@ -30,6 +30,12 @@ internal sealed class DockerFunction
 
     public TimeSpan CrashBackoff { get; set; }
 
+    /// <summary>The created, not started container a wake starts (null: none yet, or just woken). Read and written under the gate.</summary>
+    public StandbyContainer? Standby { get; set; }
+
+    /// <summary>No standby create before this time (set after one failed).</summary>
+    public DateTimeOffset NextStandbyAt { get; set; }
+
     /// <summary>Warm tier: the replicas are paused or being paused; they are off the endpoint table either way.</summary>
     public bool Paused { get; set; }
 

@@ -1,0 +1,297 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Faas.Contracts.Functions;
+using Faas.Controller.Backends.Docker;
+using Faas.Docker;
+
+namespace Faas.Controller.Tests.Backends.Docker;
+
+/// <summary>Standby containers (created ahead of need, started on a wake) and start probes, against the private dockerd.</summary>
+[Collection(DockerBackendCollection.Name)]
+public sealed class DockerStandbyTests(DockerBackendFixture fixture)
+{
+    private const string Ns = "openfaas-fn";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Standby_IsStartedOnWake_ReplacedOnUpdate_AdoptedAfterRestart_RemovedOnDelete()
+    {
+        var network = $"faas-t-{Guid.NewGuid().ToString("N")[..8]}";
+        var name = $"fs-{Guid.NewGuid().ToString("N")[..6]}";
+        var controller = await StartControllerAsync(network);
+        try
+        {
+            // 1. Deploy: one replica, then one created (never started) standby that is no endpoint.
+            using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+            }
+
+            await WaitForEndpointsAsync(controller.Backend, name, 1);
+            var standby = await WaitForStandbyAsync(name, generation: "1");
+            AssertNotAnEndpoint(controller.Backend, name, standby);
+            var status = await controller.Client.GetFromJsonAsync<FunctionStatus>($"/system/function/{name}");
+            Assert.Equal(1UL, status!.Replicas);
+            Assert.Equal(1UL, status.AvailableReplicas);
+
+            // 2. Scale to zero: the replica goes, the standby stays.
+            await ScaleAsync(controller, name, 0);
+            await WaitUntilAsync(async () => (await RunningAsync(name)).Count == 0);
+            await controller.Backend.ReconcileAsync(CancellationToken.None);
+            Assert.Equal(standby.Id, Assert.Single(await StandbysAsync(name)).Id);
+
+            // 3. Wake: the standby's container becomes the replica, published once ready; a new standby follows.
+            await ScaleAsync(controller, name, 1);
+            await WaitForEndpointsAsync(controller.Backend, name, 1);
+            Assert.Equal(standby.Id, Assert.Single(await RunningAsync(name)).Id);
+            Assert.Equal(standby.Labels!["com.faas.replica"], controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Single().Replica);
+            var next = await WaitForStandbyAsync(name, generation: "1");
+            Assert.NotEqual(standby.Id, next.Id);
+            AssertNotAnEndpoint(controller.Backend, name, next);
+
+            // 4. Update: the standby of the old generation is replaced by one of the new.
+            using (var update = await controller.Client.PutAsJsonAsync("/system/functions", new FunctionDeployment
+            {
+                Service = name,
+                Image = fixture.Image,
+                EnvVars = new Dictionary<string, string> { ["greeting"] = "hello" },
+            }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, update.StatusCode);
+            }
+
+            var updated = await WaitForStandbyAsync(name, generation: "2");
+            Assert.Contains("greeting=hello", (await fixture.Client.Containers.InspectContainerAsync(updated.Id)).Config!.Env!);
+            await WaitUntilAsync(async () => (await AllContainersAsync(name)).All(c => c.Id != next.Id));
+
+            // 5. A new controller adopts the standby (no orphan removal, no second one) and wakes it.
+            await controller.DisposeAsync();
+            controller = await StartControllerAsync(network);
+            await WaitForEndpointsAsync(controller.Backend, name, 1);
+            await controller.Backend.ReconcileAsync(CancellationToken.None);
+            Assert.Equal(updated.Id, Assert.Single(await StandbysAsync(name)).Id);
+            await ScaleAsync(controller, name, 2);
+            await WaitForEndpointsAsync(controller.Backend, name, 2);
+            Assert.Contains(updated.Id, (await RunningAsync(name)).Select(c => c.Id));
+
+            // 6. Delete: nothing is left, standby included.
+            using (var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+            }
+
+            Assert.Empty(await AllContainersAsync(name));
+        }
+        finally
+        {
+            await controller.DisposeAsync();
+            await RemoveAllAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task StandbyLabelFalse_KeepsNoStandby_AndAnInvalidValueIs400()
+    {
+        var name = $"fs-{Guid.NewGuid().ToString("N")[..6]}";
+        await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}");
+        try
+        {
+            using (var invalid = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment
+            {
+                Service = name,
+                Image = fixture.Image,
+                Labels = new Dictionary<string, string> { [DockerBackend.StandbyLabel] = "sometimes" },
+            }))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+                Assert.Contains(DockerBackend.StandbyLabel, await invalid.Content.ReadAsStringAsync());
+            }
+
+            using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment
+            {
+                Service = name,
+                Image = fixture.Image,
+                Labels = new Dictionary<string, string> { [DockerBackend.StandbyLabel] = "false" },
+            }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+            }
+
+            await WaitForEndpointsAsync(controller.Backend, name, 1);
+
+            // A pass that sees the replica ready would create a standby here if the label were ignored.
+            await WaitUntilAsync(async () =>
+            {
+                await controller.Backend.ReconcileAsync(CancellationToken.None);
+                return controller.Backend.ReplicasOf(name, Ns).All(r => r.Ready);
+            });
+            await controller.Backend.ReconcileAsync(CancellationToken.None);
+            Assert.Empty(await StandbysAsync(name));
+            Assert.Single(await AllContainersAsync(name), c => c.Labels!["com.faas.role"] == "replica");
+        }
+        finally
+        {
+            await RemoveAllAsync(name);
+        }
+    }
+
+    [Fact]
+    public async Task StartedReplica_IsPublishedByItsStartProbe_OnlyOnceReady()
+    {
+        // The watchdog stand-in serves at once but answers /_/ready (404 before) only after 2 s.
+        var image = $"faas-backend-test-slowready:{fixture.Daemon.RunId}";
+        await BuildSlowReadyImageAsync(image);
+        var name = $"fs-{Guid.NewGuid().ToString("N")[..6]}";
+
+        // Passes only on kicks (polls of an hour): the container's start event comes long before
+        // it is ready, so only the start probe can put it on the table in time.
+        await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}", TimeSpan.FromHours(1));
+        try
+        {
+            using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment
+            {
+                Service = name,
+                Image = image,
+                Labels = new Dictionary<string, string> { [DockerBackend.StandbyLabel] = "false" },
+            }))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+            }
+
+            // Every table version that lists the replica: its /_/ready already answers 200.
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var deadline = new CancellationTokenSource(Patience);
+            var version = 0L;
+            string? url = null;
+            while (url is null)
+            {
+                await controller.Backend.Endpoints.WaitForChangeAsync(version, deadline.Token);
+                var snapshot = controller.Backend.Endpoints.Current;
+                version = snapshot.Version;
+                url = snapshot.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.SingleOrDefault()?.Url;
+            }
+
+            using var ready = await probe.GetAsync(url + "/_/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        finally
+        {
+            await RemoveAllAsync(name);
+        }
+    }
+
+    private async Task BuildSlowReadyImageAsync(string image)
+    {
+        var dockerfile = $"FROM {fixture.Daemon.BaseImage}\n" +
+            "CMD [\"/bin/busybox\", \"sh\", \"-c\", \"mkdir -p /tmp/www/_; echo served > /tmp/www/index.html; (sleep 2; echo OK > /tmp/www/_/ready) & exec /bin/busybox httpd -f -p 8080 -h /tmp/www\"]\n";
+        using var context = await BuildContext.FromFilesAsync(new Dictionary<string, byte[]> { ["Dockerfile"] = Encoding.UTF8.GetBytes(dockerfile) });
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await foreach (var _ in fixture.Client.Images.BuildImageAsync(context, new ImageBuildParameters { Tags = [image] }, deadline.Token))
+        {
+        }
+    }
+
+    private static void AssertNotAnEndpoint(DockerBackend backend, string name, ContainerSummary standby)
+    {
+        var replica = standby.Labels!["com.faas.replica"];
+        Assert.DoesNotContain(backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints, e => e.Replica == replica);
+        Assert.DoesNotContain(backend.ReplicasOf(name, Ns), r => r.ContainerId == standby.Id);
+    }
+
+    private static async Task ScaleAsync(DockerController controller, string name, int replicas)
+    {
+        using var scale = await controller.Client.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas });
+        Assert.Equal(HttpStatusCode.Accepted, scale.StatusCode);
+    }
+
+    private async Task<ContainerSummary> WaitForStandbyAsync(string name, string generation)
+    {
+        ContainerSummary? found = null;
+        await WaitUntilAsync(async () =>
+        {
+            var standbys = await StandbysAsync(name);
+            found = standbys.Count == 1 && standbys[0].Labels!["com.faas.generation"] == generation ? standbys[0] : null;
+            return found is not null;
+        });
+        return found!;
+    }
+
+    private async Task<List<ContainerSummary>> StandbysAsync(string name) =>
+        (await AllContainersAsync(name)).Where(c => c.State == "created" && c.Labels?.GetValueOrDefault("com.faas.standby") == "true").ToList();
+
+    private async Task<List<ContainerSummary>> RunningAsync(string name) =>
+        (await AllContainersAsync(name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == "running").ToList();
+
+    private async Task<List<ContainerSummary>> AllContainersAsync(string name) =>
+        (await fixture.Client.Containers.ListContainersAsync(new ContainerListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IList<string>> { ["label"] = [$"com.faas.function={name}"] },
+        })).ToList();
+
+    private async Task RemoveAllAsync(string name)
+    {
+        foreach (var c in await AllContainersAsync(name))
+        {
+            await fixture.Client.Containers.RemoveContainerAsync(c.Id, force: true);
+        }
+    }
+
+    private async Task<DockerController> StartControllerAsync(string network, TimeSpan? pollInterval = null)
+    {
+        var app = Program.Build(
+            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
+            services =>
+            {
+                services.AddSingleton(fixture.Client);
+                if (pollInterval is { } interval)
+                {
+                    services.AddSingleton(sp => new DockerBackend(
+                        sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
+                        sp.GetRequiredService<DockerBackendOptions>(),
+                        sp.GetRequiredService<DockerClient>(),
+                        TimeProvider.System,
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>()) { ReconcileInterval = interval, BusyInterval = interval });
+                }
+            });
+        await app.StartAsync();
+        return new DockerController(app);
+    }
+
+    private static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count) =>
+        WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < Patience, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class DockerController(WebApplication app) : IAsyncDisposable
+    {
+        private bool _disposed;
+
+        public HttpClient Client { get; } = new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+
+        public DockerBackend Backend => app.Services.GetRequiredService<DockerBackend>();
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
