@@ -129,6 +129,43 @@ public sealed class KubernetesBackendTests(KubernetesControlPlaneFixture fixture
     }
 
     [Fact]
+    public async Task TheSameFunctionInTwoNamespaces_ScalesUpdatesAndGoesIndependently_AndSecretsStayApart()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var first = await NewNamespaceAsync("kb-ns-a", deadline.Token);
+        var second = await NewNamespaceAsync("kb-ns-b", deadline.Token);
+        var (backend, _) = NewBackend(fixture.Client, first);
+        var secrets = new KubernetesSecretStore(fixture.Client);
+
+        Assert.True(await secrets.CreateAsync(first, "api-key", "alpha"u8.ToArray(), deadline.Token));
+        Assert.True(await secrets.CreateAsync(second, "api-key", "beta"u8.ToArray(), deadline.Token));
+        Assert.Equal(BackendStatus.Accepted, (await backend.DeployAsync(Echo(first), deadline.Token)).Status);
+        Assert.Equal(BackendStatus.Accepted, (await backend.DeployAsync(Echo(second) with { EnvVars = new() { ["mode"] = "second" } }, deadline.Token)).Status);
+
+        // Scaling and updating one copy leaves the other as it was.
+        Assert.Equal(BackendStatus.Accepted, (await backend.ScaleAsync("echo", second, 2, deadline.Token)).Status);
+        Assert.Equal(BackendStatus.Accepted, (await backend.UpdateAsync(Echo(second) with { Image = "example.invalid/echo:2" }, deadline.Token)).Status);
+        var inFirst = Assert.Single(await backend.ListAsync(first, deadline.Token));
+        var inSecond = Assert.Single(await backend.ListAsync(second, deadline.Token));
+        Assert.Equal((1ul, "example.invalid/echo:1", first), (inFirst.Replicas, inFirst.Image, inFirst.Namespace));
+        Assert.Equal((2ul, "example.invalid/echo:2", second), (inSecond.Replicas, inSecond.Image, inSecond.Namespace));
+        var firstDeployment = await fixture.Client.Deployments.GetAsync(first, "echo", deadline.Token);
+        Assert.Contains(firstDeployment.Spec!.Template.Spec!.Containers[0].Env!, e => e.Name == "mode" && e.Value == "loud");
+
+        // Same secret name, own value per namespace; removing one leaves the other.
+        Assert.Equal("alpha"u8.ToArray(), await secrets.GetAsync(first, "api-key", deadline.Token));
+        Assert.Equal("beta"u8.ToArray(), await secrets.GetAsync(second, "api-key", deadline.Token));
+
+        Assert.Equal(BackendStatus.Accepted, (await backend.DeleteAsync("echo", first, deadline.Token)).Status);
+        Assert.True(await secrets.DeleteAsync(first, "api-key", deadline.Token));
+        Assert.Empty(await backend.ListAsync(first, deadline.Token));
+        Assert.Equal(2ul, Assert.Single(await backend.ListAsync(second, deadline.Token)).Replicas);
+        Assert.Equal(["api-key"], await secrets.ListAsync(second, deadline.Token));
+        Assert.Equal("beta"u8.ToArray(), await secrets.GetAsync(second, "api-key", deadline.Token));
+        Assert.NotNull(await fixture.Client.Services.GetAsync(second, "echo", deadline.Token));
+    }
+
+    [Fact]
     public async Task APodPatchedReady_AppearsInTheEndpointStream_AndLeavesWhenNotReady()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
