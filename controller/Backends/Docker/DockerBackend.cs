@@ -75,7 +75,9 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a pass runs while something is in motion: replicas starting, a replacement due, the daemon away.</summary>
-    internal TimeSpan BusyInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    internal TimeSpan BusyInterval { get; init; } = DefaultBusyInterval;
+
+    internal static readonly TimeSpan DefaultBusyInterval = TimeSpan.FromMilliseconds(100);
 
     public Task<IReadOnlyList<FunctionStatus>> ListAsync(string @namespace, CancellationToken cancellationToken = default)
     {

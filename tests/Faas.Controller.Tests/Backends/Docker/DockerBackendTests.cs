@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Faas.Contracts.Functions;
@@ -166,37 +165,6 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
     }
 
-    private async Task<DockerController> StartControllerAsync(string network, TimeSpan? pollInterval = null)
-    {
-        var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
-            services =>
-            {
-                services.AddSingleton(fixture.Client);
-                if (pollInterval is { } interval)
-                {
-                    services.AddSingleton(sp => new DockerBackend(
-                        sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
-                        sp.GetRequiredService<DockerBackendOptions>(),
-                        sp.GetRequiredService<DockerClient>(),
-                        TimeProvider.System,
-                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>()) { ReconcileInterval = interval });
-                }
-            });
-        await app.StartAsync();
-        return new DockerController(app);
-    }
-
-    private async Task<List<ContainerSummary>> ReplicaContainersAsync(string name) =>
-        (await AllContainersAsync(name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == "running").OrderBy(c => c.Id).ToList();
-
-    private async Task<List<ContainerSummary>> AllContainersAsync(string name) =>
-        (await fixture.Client.Containers.ListContainersAsync(new ContainerListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IList<string>> { ["label"] = [$"com.faas.function={name}"] },
-        })).ToList();
-
     private static async Task<List<string>> WaitForEndpointsAsync(DockerBackend backend, string name, int count)
     {
         List<string> urls = [];
@@ -208,27 +176,13 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         return urls;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Patience, "condition not met in time");
-            await Task.Delay(100);
-        }
-    }
+    private Task<DockerTestController> StartControllerAsync(string network, TimeSpan? pollInterval = null) =>
+        DockerTestController.StartAsync(fixture, network, pollInterval);
 
-    private sealed class DockerController(WebApplication app) : IAsyncDisposable
-    {
-        public HttpClient Client { get; } = new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+    private Task<List<ContainerSummary>> ReplicaContainersAsync(string name, string state = "running") =>
+        DockerTestSupport.ReplicaContainersAsync(fixture.Client, name, state);
 
-        public DockerBackend Backend => app.Services.GetRequiredService<DockerBackend>();
+    private Task<List<ContainerSummary>> AllContainersAsync(string name) => DockerTestSupport.AllContainersAsync(fixture.Client, name);
 
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => DockerTestSupport.WaitUntilAsync(condition, Patience);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -200,7 +199,7 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
         Assert.DoesNotContain(backend.ReplicasOf(name, Ns), r => r.ContainerId == standby.Id);
     }
 
-    private static async Task ScaleAsync(DockerController controller, string name, int replicas)
+    private static async Task ScaleAsync(DockerTestController controller, string name, int replicas)
     {
         using var scale = await controller.Client.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas });
         Assert.Equal(HttpStatusCode.Accepted, scale.StatusCode);
@@ -221,15 +220,7 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
     private async Task<List<ContainerSummary>> StandbysAsync(string name) =>
         (await AllContainersAsync(name)).Where(c => c.State == "created" && c.Labels?.GetValueOrDefault("com.faas.standby") == "true").ToList();
 
-    private async Task<List<ContainerSummary>> RunningAsync(string name) =>
-        (await AllContainersAsync(name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == "running").ToList();
-
-    private async Task<List<ContainerSummary>> AllContainersAsync(string name) =>
-        (await fixture.Client.Containers.ListContainersAsync(new ContainerListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IList<string>> { ["label"] = [$"com.faas.function={name}"] },
-        })).ToList();
+    private Task<List<ContainerSummary>> RunningAsync(string name) => DockerTestSupport.ReplicaContainersAsync(fixture.Client, name);
 
     private async Task RemoveAllAsync(string name)
     {
@@ -239,59 +230,13 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
         }
     }
 
-    private async Task<DockerController> StartControllerAsync(string network, TimeSpan? pollInterval = null)
-    {
-        var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
-            services =>
-            {
-                services.AddSingleton(fixture.Client);
-                if (pollInterval is { } interval)
-                {
-                    services.AddSingleton(sp => new DockerBackend(
-                        sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
-                        sp.GetRequiredService<DockerBackendOptions>(),
-                        sp.GetRequiredService<DockerClient>(),
-                        TimeProvider.System,
-                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>()) { ReconcileInterval = interval, BusyInterval = interval });
-                }
-            });
-        await app.StartAsync();
-        return new DockerController(app);
-    }
-
     private static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count) =>
         WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Patience, "condition not met in time");
-            await Task.Delay(100);
-        }
-    }
+    private Task<DockerTestController> StartControllerAsync(string network, TimeSpan? pollInterval = null) =>
+        DockerTestController.StartAsync(fixture, network, pollInterval, busyToo: true);
 
-    private sealed class DockerController(WebApplication app) : IAsyncDisposable
-    {
-        private bool _disposed;
+    private Task<List<ContainerSummary>> AllContainersAsync(string name) => DockerTestSupport.AllContainersAsync(fixture.Client, name);
 
-        public HttpClient Client { get; } = new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
-
-        public DockerBackend Backend => app.Services.GetRequiredService<DockerBackend>();
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            Client.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => DockerTestSupport.WaitUntilAsync(condition, Patience);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Faas.Contracts.Functions;
@@ -131,7 +130,7 @@ public sealed class DockerWarmTierTests(DockerBackendFixture fixture)
         }
     }
 
-    private async Task AssertPausedAsync(DockerController controller, string name, List<string> ids)
+    private async Task AssertPausedAsync(DockerTestController controller, string name, List<string> ids)
     {
         var table = controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name);
         Assert.True(table.Paused);
@@ -144,7 +143,7 @@ public sealed class DockerWarmTierTests(DockerBackendFixture fixture)
         }
     }
 
-    private static async Task DeployAsync(DockerController controller, string name, int replicas)
+    private static async Task DeployAsync(DockerTestController controller, string name, int replicas)
     {
         using var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment
         {
@@ -155,7 +154,7 @@ public sealed class DockerWarmTierTests(DockerBackendFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
     }
 
-    private async Task CleanUpAsync(DockerController controller, string name)
+    private async Task CleanUpAsync(DockerTestController controller, string name)
     {
         try
         {
@@ -181,51 +180,16 @@ public sealed class DockerWarmTierTests(DockerBackendFixture fixture)
         }
     }
 
-    private async Task<DockerController> StartControllerAsync(string network)
-    {
-        var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
-            services => services.AddSingleton(fixture.Client));
-        await app.StartAsync();
-        return new DockerController(app, fixture.Image);
-    }
-
-    private async Task<List<ContainerSummary>> ReplicaContainersAsync(string name, string state = "running") =>
-        (await AllContainersAsync(name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == state).OrderBy(c => c.Id).ToList();
-
-    private async Task<List<ContainerSummary>> AllContainersAsync(string name) =>
-        (await fixture.Client.Containers.ListContainersAsync(new ContainerListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IList<string>> { ["label"] = [$"com.faas.function={name}"] },
-        })).ToList();
-
     private static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count) =>
         WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count));
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < Patience, "condition not met in time");
-            await Task.Delay(100);
-        }
-    }
+    private Task<DockerTestController> StartControllerAsync(string network) =>
+        DockerTestController.StartAsync(fixture, network);
 
-    private sealed class DockerController(WebApplication app, string image) : IAsyncDisposable
-    {
-        public HttpClient Client { get; } = new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+    private Task<List<ContainerSummary>> ReplicaContainersAsync(string name, string state = "running") =>
+        DockerTestSupport.ReplicaContainersAsync(fixture.Client, name, state);
 
-        public DockerBackend Backend => app.Services.GetRequiredService<DockerBackend>();
+    private Task<List<ContainerSummary>> AllContainersAsync(string name) => DockerTestSupport.AllContainersAsync(fixture.Client, name);
 
-        public string Image => image;
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => DockerTestSupport.WaitUntilAsync(condition, Patience);
 }

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Faas.Controller.Backends.Docker;
+using Faas.Docker;
+
+namespace Faas.Controller.Tests.Backends.Docker;
+
+/// <summary>
+/// A controller (backend=docker) on the fixture's private dockerd, as the Docker backend tests start it:
+/// ephemeral port, its own bridge network, 1 s drain. Disposing twice is harmless (tests restart it).
+/// </summary>
+internal sealed class DockerTestController(WebApplication app, string image) : IAsyncDisposable
+{
+    private bool _disposed;
+
+    public HttpClient Client { get; } = new() { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+
+    public DockerBackend Backend => app.Services.GetRequiredService<DockerBackend>();
+
+    /// <summary>The fixture's test image (answers on the watchdog port).</summary>
+    public string Image => image;
+
+    /// <param name="pollInterval">Replaces the backend's safety-net poll (and with <paramref name="busyToo"/> its busy pass interval), so only events and start probes move it.</param>
+    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false)
+    {
+        var app = Program.Build(
+            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
+            services =>
+            {
+                services.AddSingleton(fixture.Client);
+                if (pollInterval is { } interval)
+                {
+                    services.AddSingleton(sp => new DockerBackend(
+                        sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
+                        sp.GetRequiredService<DockerBackendOptions>(),
+                        sp.GetRequiredService<DockerClient>(),
+                        TimeProvider.System,
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>())
+                    {
+                        ReconcileInterval = interval,
+                        BusyInterval = busyToo ? interval : DockerBackend.DefaultBusyInterval,
+                    });
+                }
+            });
+        await app.StartAsync();
+        return new DockerTestController(app, fixture.Image);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+/// <summary>Container queries and bounded waits the Docker backend tests share.</summary>
+internal static class DockerTestSupport
+{
+    public static async Task<List<ContainerSummary>> AllContainersAsync(DockerClient client, string name) =>
+        (await client.Containers.ListContainersAsync(new ContainerListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IList<string>> { ["label"] = [$"com.faas.function={name}"] },
+        })).ToList();
+
+    /// <summary>Replica containers (standbys included, by state) of a function, ordered by id.</summary>
+    public static async Task<List<ContainerSummary>> ReplicaContainersAsync(DockerClient client, string name, string state = "running") =>
+        (await AllContainersAsync(client, name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == state).OrderBy(c => c.Id).ToList();
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < patience, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+}
