@@ -107,7 +107,8 @@ build_watchdog() {
     dotnet publish "$repo/watchdog/Faas.Watchdog.csproj" -c "$configuration" -o "$context/watchdog" -nologo -v quiet -p:UseAppHost=false
   fi
   cp "$repo/images/watchdog/Dockerfile" "$context/Dockerfile"
-  DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$runtime_image" -t "$watchdog_image" "$context" >/dev/null
+  # The classic builder (no buildx here) stops at --target, so the SDK stage after it is never pulled.
+  DOCKER_BUILDKIT=0 docker build -q --target local --build-arg "BASE_IMAGE=$runtime_image" -t "$watchdog_image" "$context" >/dev/null
   echo "built $watchdog_image"
 }
 

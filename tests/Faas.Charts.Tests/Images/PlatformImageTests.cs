@@ -12,7 +12,7 @@ namespace Faas.Charts.Tests.Images;
 /// from this host, components published on the host, Dockerfiles' `local` target) on a private dockerd,
 /// then started as the chart starts them: non-root, read-only root filesystem, the gateway pointed at
 /// the controller (sharing its network namespace, like two containers of one pod). The Dockerfiles'
-/// from-source target needs the SDK image and NuGet and is not run here.
+/// from-source target needs the SDK image and NuGet inside Docker: scripts/check-images-from-source.sh, not this test.
 /// </summary>
 public sealed class PlatformImageTests(DockerDaemonFixture daemon) : IClassFixture<DockerDaemonFixture>
 {
