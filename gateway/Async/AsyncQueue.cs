@@ -71,7 +71,7 @@ public sealed partial class AsyncQueue(AsyncOptions options, TimeProvider time, 
         : new NatsConnection(new NatsOpts { Url = options.NatsUrl, Name = "faas-gateway", ConnectTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(5) });
 
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile string? _lastError = "connecting to NATS";
+    private volatile string? _lastError = $"connecting to NATS at {options.NatsUrl} (first attempt)";
     private NatsJSContext? _js;
     private NatsKVStore? _status;
     private long _maxBody = options.MaxAsyncBody;
