@@ -15,7 +15,7 @@ namespace Faas.EndToEnd.Tests.DockerBackend;
 /// The gateway runs on the host and calls the replicas on their bridge IPs.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
-public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : DockerPlatformTest(engine, "docker-lifecycle")
 {
     // /whoami answers the container's hostname (its short id), so the test sees which replica served.
     private const string HandlerSource = """
@@ -46,25 +46,10 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
         """;
 
     private readonly string _name = $"greet-{Guid.NewGuid().ToString("N")[..6]}";
-    private Platform _platform = null!;
-
-    public async Task InitializeAsync()
-    {
-        _platform = await Platform.StartAsync("docker-lifecycle", docker: engine.NewSettings());
-        await _platform.LoginAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        var network = _platform.Docker!.Network;
-        await _platform.DisposeAsync();
-        await engine.CleanUpAsync(network);
-    }
-
     [Fact]
     public async Task NewBuildDeployScaleKillRestartLogsRemove()
     {
-        var p = _platform;
+        var p = Platform;
         var network = p.Docker!.Network;
 
         // new
@@ -94,8 +79,8 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
 
         // kill one container from outside (docker kill): it is replaced
         var victim = hosts.First();
-        var victimContainer = (await engine.ContainersOfAsync(network, _name)).Single(c => c.Id.StartsWith(victim, StringComparison.Ordinal));
-        await engine.Client.Containers.KillContainerAsync(victimContainer.Id);
+        var victimContainer = (await Engine.ContainersOfAsync(network, _name)).Single(c => c.Id.StartsWith(victim, StringComparison.Ordinal));
+        await Engine.Client.Containers.KillContainerAsync(victimContainer.Id);
         await p.WaitUntilAsync(
             async () =>
             {
@@ -153,29 +138,29 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
             },
             TimeSpan.FromSeconds(30),
             "404 after remove");
-        await p.WaitUntilAsync(async () => (await engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
+        await p.WaitUntilAsync(async () => (await Engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
         var secretRemoved = await p.RunCliAsync(["secret", "remove", "api-key"]);
         Assert.True(secretRemoved.ExitCode == 0, secretRemoved.ToString());
         var secrets = await p.RunCliAsync(["secret", "list", "--format", "json"]);
         Assert.True(secrets.ExitCode == 0, secrets.ToString());
         Assert.DoesNotContain("api-key", secrets.Stdout);
-        Assert.False(await engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
+        Assert.False(await Engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
     }
 
     private async Task<List<string>> ReplicaIdsAsync(string network) =>
-        (await engine.ContainersOfAsync(network, _name))
+        (await Engine.ContainersOfAsync(network, _name))
             .Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica")
             .Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
 
     private async Task<string?> InvokeAsync(string body)
     {
-        using var response = await _platform.Http.PostAsync($"/function/{_name}", new StringContent(body, Encoding.UTF8, "text/plain"));
+        using var response = await Platform.Http.PostAsync($"/function/{_name}", new StringContent(body, Encoding.UTF8, "text/plain"));
         return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
     }
 
     private async Task<string?> GetAsync(string path)
     {
-        using var response = await _platform.Http.GetAsync($"/function/{_name}{path}");
+        using var response = await Platform.Http.GetAsync($"/function/{_name}{path}");
         return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
     }
 
@@ -184,7 +169,7 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
         var hosts = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < calls; i++)
         {
-            using var response = await _platform.Http.GetAsync($"/function/{_name}/whoami");
+            using var response = await Platform.Http.GetAsync($"/function/{_name}/whoami");
             if (response.IsSuccessStatusCode)
             {
                 hosts.Add(await response.Content.ReadAsStringAsync());
@@ -196,7 +181,7 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : IAsync
 
     private async Task<ulong> AvailableReplicasAsync()
     {
-        using var response = await _platform.Admin.GetAsync($"/system/function/{_name}");
+        using var response = await Platform.Admin.GetAsync($"/system/function/{_name}");
         if (!response.IsSuccessStatusCode)
         {
             return 0;

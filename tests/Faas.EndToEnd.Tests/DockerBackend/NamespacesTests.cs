@@ -14,7 +14,7 @@ namespace Faas.EndToEnd.Tests.DockerBackend;
 /// The function is the platform's watchdog image in streaming mode (no image build needed).
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
-public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class NamespacesTests(DockerEngineFixture engine) : DockerPlatformTest(engine, "docker-namespaces")
 {
     private const string DefaultNamespace = "openfaas-fn";
 
@@ -24,25 +24,10 @@ public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
 
     private readonly string _function = $"nsecho-{Guid.NewGuid().ToString("N")[..6]}";
     private readonly string _staging = $"staging-{Guid.NewGuid().ToString("N")[..6]}";
-    private Platform _platform = null!;
-
-    public async Task InitializeAsync()
-    {
-        _platform = await Platform.StartAsync("docker-namespaces", docker: engine.NewSettings());
-        await _platform.LoginAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        var network = _platform.Docker!.Network;
-        await _platform.DisposeAsync();
-        await engine.CleanUpAsync(network);
-    }
-
     [Fact]
     public async Task SameFunctionInTwoNamespaces_EnvLabelsSecretsScaleLogsAndRemoveStayApart()
     {
-        var p = _platform;
+        var p = Platform;
         var network = p.Docker!.Network;
 
         // a second namespace; a secret of the same name with a different value in each
@@ -110,14 +95,14 @@ public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
         await RunOkAsync(["secret", "remove", "api-key"]);
         await RunOkAsync(["secret", "remove", "api-key", "-n", _staging]);
         await RunOkAsync(["namespace", "delete", _staging]);
-        await p.WaitUntilAsync(async () => (await engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
+        await p.WaitUntilAsync(async () => (await Engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
     }
 
     private async Task DeployAsync(string? ns, string greeting, string label)
     {
         var args = new List<string>
         {
-            "deploy", "--image", engine.WatchdogImage, "--name", _function, "--fprocess", FunctionProcess,
+            "deploy", "--image", Engine.WatchdogImage, "--name", _function, "--fprocess", FunctionProcess,
             "--env", "mode=streaming", "--env", $"GREETING={greeting}", "--label", label, "--secret", "api-key",
         };
         if (ns is not null)
@@ -130,20 +115,20 @@ public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
 
     private async Task<CliResult> RunOkAsync(string[] args)
     {
-        var result = await _platform.RunCliAsync(args);
-        Assert.True(result.ExitCode == 0, $"faas-cli {string.Join(' ', args)}: {result}\n{_platform.Diagnostics()}");
+        var result = await Platform.RunCliAsync(args);
+        Assert.True(result.ExitCode == 0, $"faas-cli {string.Join(' ', args)}: {result}\n{Platform.Diagnostics()}");
         return result;
     }
 
     private async Task<string?> InvokeAsync(string function)
     {
-        using var response = await _platform.Http.PostAsync("/function/" + function, new StringContent("", Encoding.UTF8, "text/plain"));
+        using var response = await Platform.Http.PostAsync("/function/" + function, new StringContent("", Encoding.UTF8, "text/plain"));
         return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
     }
 
     private async Task<HttpStatusCode> StatusCodeAsync(string function)
     {
-        using var response = await _platform.Http.PostAsync("/function/" + function, new StringContent(""));
+        using var response = await Platform.Http.PostAsync("/function/" + function, new StringContent(""));
         return response.StatusCode;
     }
 
@@ -151,7 +136,7 @@ public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
     private async Task<(int Replicas, int Available, Dictionary<string, string> Labels)> DescribeAsync(string? ns)
     {
         var query = ns is null ? "" : $"?namespace={ns}";
-        using var response = await _platform.Admin.GetAsync($"/system/function/{_function}{query}");
+        using var response = await Platform.Admin.GetAsync($"/system/function/{_function}{query}");
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /system/function/{_function}{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = json.RootElement;
@@ -166,7 +151,7 @@ public sealed class NamespacesTests(DockerEngineFixture engine) : IAsyncLifetime
 
     /// <summary>Running replica containers of the function in <paramref name="ns"/>, by the controller's labels.</summary>
     private async Task<int> ReplicaContainersAsync(string ns) =>
-        (await engine.ContainersOfAsync(_platform.Docker!.Network, _function))
+        (await Engine.ContainersOfAsync(Platform.Docker!.Network, _function))
             .Count(c => c.State == "running" && c.Labels?.GetValueOrDefault("com.faas.role") == "replica"
                 && c.Labels?.GetValueOrDefault("com.faas.namespace") == ns);
 }

@@ -11,38 +11,23 @@ namespace Faas.EndToEnd.Tests.DockerBackend;
 /// image the daemon does not have.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
-public sealed class WatchdogModesTests(DockerEngineFixture engine) : IAsyncLifetime
+public sealed class WatchdogModesTests(DockerEngineFixture engine) : DockerPlatformTest(engine, "docker-modes")
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..6];
-    private Platform _platform = null!;
-
-    public async Task InitializeAsync()
-    {
-        _platform = await Platform.StartAsync("docker-modes", docker: engine.NewSettings());
-        await _platform.LoginAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        var network = _platform.Docker!.Network;
-        await _platform.DisposeAsync();
-        await engine.CleanUpAsync(network);
-    }
-
     [Fact]
     public async Task StreamingCat_HttpModeServer_AndAMissingImage()
     {
-        var p = _platform;
+        var p = Platform;
         var network = p.Docker!.Network;
         var cat = $"cat-{_suffix}";
         var web = $"web-{_suffix}";
 
         // streaming: one `cat` per call, the body on its stdin, its stdout as the response
-        var streaming = await p.RunCliAsync(["deploy", "--image", engine.WatchdogImage, "--name", cat, "--fprocess", "cat", "--env", "mode=streaming"]);
+        var streaming = await p.RunCliAsync(["deploy", "--image", Engine.WatchdogImage, "--name", cat, "--fprocess", "cat", "--env", "mode=streaming"]);
         Assert.True(streaming.ExitCode == 0, streaming.ToString());
 
         // http: `httpd` started once, calls proxied to it (it serves the image's /etc)
-        var http = await p.RunCliAsync(["deploy", "--image", engine.WatchdogImage, "--name", web, "--fprocess", "httpd -f -p 127.0.0.1:3000 -h /etc", "--env", "mode=http"]);
+        var http = await p.RunCliAsync(["deploy", "--image", Engine.WatchdogImage, "--name", web, "--fprocess", "httpd -f -p 127.0.0.1:3000 -h /etc", "--env", "mode=http"]);
         Assert.True(http.ExitCode == 0, http.ToString());
 
         await p.WaitUntilAsync(async () => await PostAsync(cat, "streamed through cat") == "streamed through cat", TimeSpan.FromSeconds(60), "the streaming function to echo its body");
@@ -65,7 +50,7 @@ public sealed class WatchdogModesTests(DockerEngineFixture engine) : IAsyncLifet
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains(missingImage, missing.Stdout + missing.Stderr);
         Assert.Contains("not on the Docker daemon", missing.Stdout + missing.Stderr);
-        Assert.Empty(await engine.ContainersOfAsync(network, $"missing-{_suffix}"));
+        Assert.Empty(await Engine.ContainersOfAsync(network, $"missing-{_suffix}"));
 
         // remove both: no container, no network
         foreach (var name in new[] { cat, web })
@@ -74,13 +59,13 @@ public sealed class WatchdogModesTests(DockerEngineFixture engine) : IAsyncLifet
             Assert.True(removed.ExitCode == 0, removed.ToString());
         }
 
-        await p.WaitUntilAsync(async () => (await engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
-        Assert.False(await engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
+        await p.WaitUntilAsync(async () => (await Engine.ContainersOfAsync(network)).Count == 0, TimeSpan.FromSeconds(30), "no container left");
+        Assert.False(await Engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
     }
 
     private async Task<string?> PostAsync(string name, string body)
     {
-        using var response = await _platform.Http.PostAsync($"/function/{name}", new StringContent(body, Encoding.UTF8, "text/plain"));
+        using var response = await Platform.Http.PostAsync($"/function/{name}", new StringContent(body, Encoding.UTF8, "text/plain"));
         return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
     }
 }

@@ -33,7 +33,7 @@ public sealed class KubernetesInvokeTests(KubernetesControlPlaneFixture cluster)
         var watchdogPort = FreePort.Next();
         var settings = new KubernetesSettings(cluster.KubeconfigPath, ns, watchdogPort, ReadyWaitTimeout: "15s");
         await using var platform = await Platform.StartAsync("k8s", kubernetes: settings);
-        await using var watchdog = await StartWatchdogAsync(platform, watchdogPort, ns);
+        await using var watchdog = await PodWatchdog.StartAsync(platform, watchdogPort, "shout", ns, "tr a-z A-Z");
         await using var kubelet = await FakeKubelet.StartAsync(cluster, deadline.Token);
 
         // 1. Deploy through the gateway: a Deployment whose pod the test "runs" at 127.0.0.1.
@@ -88,31 +88,6 @@ public sealed class KubernetesInvokeTests(KubernetesControlPlaneFixture cluster)
         var fromZero = await held;
         Assert.True(fromZero.Status == HttpStatusCode.OK, $"{fromZero} after {clock.Elapsed}\n{platform.Diagnostics()}");
         Assert.Equal("FROM ZERO", fromZero.Body.Trim());
-    }
-
-    private static async Task<ChildProcess> StartWatchdogAsync(Platform platform, int port, string ns)
-    {
-        var watchdog = ChildProcess.Start("dotnet", [RepoLayout.WatchdogDll], new Dictionary<string, string>
-        {
-            ["port"] = port.ToString(),
-            ["bind_address"] = "127.0.0.1",
-            ["mode"] = "streaming",
-            ["fprocess"] = "tr a-z A-Z",
-            ["function_name"] = "shout",
-            ["function_namespace"] = ns,
-            ["metrics_port"] = "0",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-        }, Path.Combine(platform.WorkDir, "watchdog.log"));
-        try
-        {
-            await Platform.WaitForHealthAsync($"http://127.0.0.1:{port}", watchdog, "watchdog", "/_/ready");
-            return watchdog;
-        }
-        catch
-        {
-            await watchdog.DisposeAsync();
-            throw;
-        }
     }
 
     private async Task<string> WaitForPodAsync(string ns, string? except, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed class KubernetesSecretsTests(KubernetesControlPlaneFixture cluster
         await using var kubelet = await FakeKubelet.StartAsync(cluster, deadline.Token);
         var podSecrets = Path.Combine(platform.WorkDir, "pod-secrets");
         kubelet.MapMount(SecretsMountPath, podSecrets);
-        await using var watchdog = await StartWatchdogAsync(platform, watchdogPort, ns, podSecrets);
+        await using var watchdog = await PodWatchdog.StartAsync(platform, watchdogPort, Function, ns, ReadSecret, podSecrets);
 
         // 1. create -> deploy (the fprocess only matters for the pod spec; the stand-in runs the same one)
         await RunOkAsync(platform, ["secret", "create", "api-key", "--from-literal", "first-value"]);
@@ -108,32 +108,6 @@ public sealed class KubernetesSecretsTests(KubernetesControlPlaneFixture cluster
         var listed = await RunOkAsync(platform, ["secret", "list", "--format", "json"]);
         Assert.DoesNotContain("api-key", listed.Stdout);
         await Assert.ThrowsAsync<KubernetesNotFoundException>(() => cluster.Client.Secrets.GetAsync(ns, "api-key", deadline.Token));
-    }
-
-    private static async Task<ChildProcess> StartWatchdogAsync(Platform platform, int port, string ns, string secretsPath)
-    {
-        var watchdog = ChildProcess.Start("dotnet", [RepoLayout.WatchdogDll], new Dictionary<string, string>
-        {
-            ["port"] = port.ToString(),
-            ["bind_address"] = "127.0.0.1",
-            ["mode"] = "streaming",
-            ["fprocess"] = ReadSecret,
-            ["function_name"] = Function,
-            ["function_namespace"] = ns,
-            ["secrets_path"] = secretsPath,
-            ["metrics_port"] = "0",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-        }, Path.Combine(platform.WorkDir, "watchdog.log"));
-        try
-        {
-            await Platform.WaitForHealthAsync($"http://127.0.0.1:{port}", watchdog, "watchdog", "/_/ready");
-            return watchdog;
-        }
-        catch
-        {
-            await watchdog.DisposeAsync();
-            throw;
-        }
     }
 
     private async Task<string> WaitForPodAsync(string ns, string[] except, CancellationToken cancellationToken)
