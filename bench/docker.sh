@@ -10,7 +10,8 @@
 #           every 10 ms until the first 200 (no platform involved)
 # Reports p50/p99/min/max in ms. Uses DOCKER_HOST when it answers, else starts a private dockerd
 # (own socket, data root, no iptables changes) and stops it by PID at the end.
-# Usage: bench/docker.sh   (SAMPLES=30 to change the sample count)
+# Usage: bench/docker.sh   (SAMPLES=30 to change the sample count; DOCKER_SANDBOX=false to compare
+#        standbys without a sandbox)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -27,13 +28,14 @@ docker_bench_setup
 IMAGE="echo:latest" # samples/stack.yml
 
 log "starting controller (backend=docker) and gateway"
-start_controller backend=docker docker_network="$NETWORK" replica_drain_timeout=1s
+start_controller backend=docker docker_network="$NETWORK" replica_drain_timeout=1s docker_sandbox="${DOCKER_SANDBOX:-true}"
 start_gateway gateway ready_wait_timeout=60s
 
 deploy() { curl -fsS -o /dev/null -X POST -d "{\"service\":\"$1\",\"image\":\"$IMAGE\"}" "$CONTROLLER_URL/system/functions"; }
 remove() { curl -fsS -o /dev/null -X DELETE -d "{\"functionName\":\"$1\"}" "$CONTROLLER_URL/system/functions"; }
 call() { curl -fsS --max-time 60 -d ping "$GATEWAY_URL/function/$1"; }
 replicas_running() { docker ps -q --filter "label=com.faas.function=$1" --filter label=com.faas.role=replica | wc -l; }
+standbys() { docker ps -aq --filter "label=com.faas.function=$1" --filter label=com.faas.standby=true --filter status=created | wc -l; }
 
 report() {
   sort -n | awk -v what="$1" '
@@ -67,6 +69,9 @@ SCALE=()
 for i in $(seq 1 "$SAMPLES"); do
   curl -fsS -o /dev/null -X POST -d '{"serviceName":"scl","replicas":0}' "$CONTROLLER_URL/system/scale-function/scl"
   for _ in $(seq 1 300); do [ "$(replicas_running scl)" = 0 ] && break; sleep 0.1; done
+  # An idle function has had its standby made long before it reaches zero: wait for it (the bench
+  # scales down right after the wake).
+  for _ in $(seq 1 300); do [ "$(standbys scl)" = 1 ] && break; sleep 0.1; done
   sleep 1 # the endpoint stream carries "0 desired" to the gateway
   t0=$(now_ms)
   [ "$(call scl)" = ping ] || { echo "bench: scl did not answer ping" >&2; exit 1; }

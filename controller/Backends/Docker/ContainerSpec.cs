@@ -33,8 +33,14 @@ internal static class DockerLabels
     /// </summary>
     public const string Standby = "com.faas.standby";
 
+    /// <summary>On a replica that joins a sandbox's network namespace: the sandbox container's id.</summary>
+    public const string Sandbox = "com.faas.sandbox";
+
     public const string SpecRole = "spec";
     public const string ReplicaRole = "replica";
+
+    /// <summary>A running container that only holds a network namespace for a standby (<see cref="DockerBackend.SandboxImage"/>).</summary>
+    public const string SandboxRole = "sandbox";
 }
 
 /// <summary>Builds the Engine API create parameters of a function's containers (faasd-like: §7.5).</summary>
@@ -45,7 +51,8 @@ internal static class ContainerSpec
 
     /// <param name="secretsFolder">Host folder bind-mounted read-only at <see cref="SecretsMountPath"/>; null when the function lists no secrets.</param>
     /// <param name="standby">Created ahead of need, to be started on a wake (<see cref="DockerLabels.Standby"/>).</param>
-    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options, string? secretsFolder = null, bool standby = false)
+    /// <param name="sandboxId">A running sandbox whose network namespace the replica joins instead of getting its own.</param>
+    public static CreateContainerParameters Replica(FunctionDeployment deployment, string ns, string containerName, string replicaId, int generation, DockerBackendOptions options, string? secretsFolder = null, bool standby = false, string? sandboxId = null)
     {
         var labels = CommonLabels(deployment, ns, generation);
         labels[DockerLabels.Role] = DockerLabels.ReplicaRole;
@@ -54,6 +61,11 @@ internal static class ContainerSpec
         if (standby)
         {
             labels[DockerLabels.Standby] = "true";
+        }
+
+        if (sandboxId is not null)
+        {
+            labels[DockerLabels.Sandbox] = sandboxId;
         }
 
         var readOnly = deployment.ReadOnlyRootFilesystem;
@@ -66,7 +78,7 @@ internal static class ContainerSpec
             User = "12000:12000",
             HostConfig = new HostConfig
             {
-                NetworkMode = options.Network,
+                NetworkMode = sandboxId is null ? options.Network : $"container:{sandboxId}",
                 Memory = Quantities.MemoryBytes(deployment.Limits?.Memory),
                 NanoCpus = Quantities.NanoCpus(deployment.Limits?.Cpu),
                 ReadonlyRootfs = readOnly ? true : null,
@@ -93,6 +105,32 @@ internal static class ContainerSpec
             HostConfig = new HostConfig { NetworkMode = "none" },
         };
     }
+
+    /// <summary>
+    /// The sandbox of a standby: on the platform network, running the image's one process, which
+    /// sleeps until killed. Non-root, no capabilities, read-only, 8 MiB of memory at most.
+    /// </summary>
+    public static CreateContainerParameters Sandbox(string function, string ns, string containerName, string replicaId, DockerBackendOptions options) => new()
+    {
+        Name = containerName,
+        Image = DockerBackend.SandboxImage,
+        User = "65534:65534",
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DockerLabels.Function] = function,
+            [DockerLabels.Namespace] = ns,
+            [DockerLabels.Role] = DockerLabels.SandboxRole,
+            [DockerLabels.Replica] = replicaId,
+            [DockerLabels.Network] = options.Network,
+        },
+        HostConfig = new HostConfig
+        {
+            NetworkMode = options.Network,
+            Memory = 8 * 1024 * 1024,
+            ReadonlyRootfs = true,
+            CapDrop = ["ALL"],
+        },
+    };
 
     private static Dictionary<string, string> CommonLabels(FunctionDeployment deployment, string ns, int generation)
     {

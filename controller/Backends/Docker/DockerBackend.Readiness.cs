@@ -30,15 +30,20 @@ public sealed partial class DockerBackend
     internal TimeSpan StartProbeInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Probes a just-started container in the background until ready, gone or past <c>replica_startup_timeout</c>.</summary>
-    private void WatchStart(DockerFunction function, string containerId) =>
-        _ = Task.Run(() => WatchStartAsync(function, containerId, _stopping.Token));
+    /// <param name="address">Its address when known (a sandbox's); else it is inspected.</param>
+    private void WatchStart(DockerFunction function, string containerId, string? address = null) =>
+        _ = Task.Run(() => WatchStartAsync(function, containerId, address, _stopping.Token));
 
-    private async Task WatchStartAsync(DockerFunction function, string containerId, CancellationToken cancellationToken)
+    private async Task WatchStartAsync(DockerFunction function, string containerId, string? address, CancellationToken cancellationToken)
     {
         try
         {
-            var inspect = await Docker.Containers.InspectContainerAsync(containerId, cancellationToken);
-            var address = inspect.NetworkSettings?.Networks?.GetValueOrDefault(Options.Network)?.IPAddress;
+            if (string.IsNullOrEmpty(address))
+            {
+                var inspect = await Docker.Containers.InspectContainerAsync(containerId, cancellationToken);
+                address = inspect.NetworkSettings?.Networks?.GetValueOrDefault(Options.Network)?.IPAddress;
+            }
+
             if (string.IsNullOrEmpty(address))
             {
                 return;

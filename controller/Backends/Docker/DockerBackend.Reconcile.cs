@@ -51,8 +51,11 @@ public sealed partial class DockerBackend
             functions = _functions.Values.ToList();
         }
 
+        // Sandboxes stay while a container names them (a draining replica included).
+        var sandboxes = listed.Where(c => Label(c, DockerLabels.Role) == DockerLabels.SandboxRole).ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var known = ReferencedSandboxes(listed);
+
         // 3. Per function.
-        var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var function in functions)
         {
             if (function.SpecContainerId is { } spec)
@@ -70,7 +73,7 @@ public sealed partial class DockerBackend
 
             // A standby a scale call is starting counts as a replica, not as the standby.
             var standbys = own.Where(c => IsStandby(c) && !_waking.ContainsKey(c.Id)).ToList();
-            await ReconcileFunctionAsync(function, own.Except(standbys).ToList(), standbys, cancellationToken);
+            await ReconcileFunctionAsync(function, own.Except(standbys).ToList(), standbys, sandboxes, cancellationToken);
         }
 
         // 4. Orphans: replicas of deleted functions, stale spec containers.
@@ -88,7 +91,7 @@ public sealed partial class DockerBackend
         _settled = _retiring.IsEmpty && functions.All(f => f.IsSettled(now));
     }
 
-    private async Task ReconcileFunctionAsync(DockerFunction function, List<ContainerSummary> containers, List<ContainerSummary> standbys, CancellationToken cancellationToken)
+    private async Task ReconcileFunctionAsync(DockerFunction function, List<ContainerSummary> containers, List<ContainerSummary> standbys, IReadOnlyDictionary<string, ContainerSummary> sandboxes, CancellationToken cancellationToken)
     {
         var qualified = Qualified(function);
 
@@ -97,20 +100,19 @@ public sealed partial class DockerBackend
         var crashed = false;
         foreach (var container in containers)
         {
-            if (container.State is "running" or "paused")
+            if (SandboxRunning(container, sandboxes) == false)
             {
+                // Its network namespace went with the sandbox: unreachable, so replaced like a crash.
+                DockerBackendLog.SandboxLost(_logger, ContainerName(container), qualified);
+                await UnpauseIfPausedAsync(container, cancellationToken);
+            }
+            else if (container.State is "running" or "paused" || _waking.ContainsKey(container.Id))
+            {
+                // (A waking one is a standby a scale call is starting right now: a replica of its generation, not ready yet.)
                 running.Add(container);
                 continue;
             }
-
-            if (_waking.ContainsKey(container.Id))
-            {
-                // A standby a scale call is starting right now: a replica of its generation, not ready yet.
-                running.Add(container);
-                continue;
-            }
-
-            if (container.State is "created" or "restarting" && Time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(container.Created) < TimeSpan.FromSeconds(10))
+            else if (container.State is "created" or "restarting" && Time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(container.Created) < TimeSpan.FromSeconds(10))
             {
                 continue; // being started right now by this controller
             }
@@ -126,7 +128,7 @@ public sealed partial class DockerBackend
 
         // 3b. Readiness on the bridge IP.
         var paused = await SettlePauseAsync(function, running, crashed, cancellationToken);
-        var observed = await Task.WhenAll(running.Select(c => ObserveAsync(c, paused.Contains(c.Id), cancellationToken)));
+        var observed = await Task.WhenAll(running.Select(c => ObserveAsync(c, AddressOf(c, sandboxes), paused.Contains(c.Id), cancellationToken)));
         var current = observed.Where(r => r.Generation == function.Generation).OrderBy(r => r.Created).ThenBy(r => r.ContainerName, StringComparer.Ordinal).ToList();
         var old = observed.Where(r => r.Generation != function.Generation).ToList();
 
@@ -136,10 +138,10 @@ public sealed partial class DockerBackend
         }
 
         // 3c. Count of the current generation (replacements wait for the crash back-off); the standby is started first.
-        var standby = await SettleStandbysAsync(function, standbys, cancellationToken);
+        var standby = await SettleStandbysAsync(function, standbys, sandboxes, cancellationToken);
         for (var missing = Time.GetUtcNow() < function.NextCreateAt ? 0 : function.Replicas - current.Count; missing > 0; missing--)
         {
-            var woken = standby is null ? null : await WakeStandbyAsync(function, standby, cancellationToken);
+            var woken = standby is null ? null : await WakeStandbyAsync(function, standby, sandboxes, cancellationToken);
             standby = null;
             function.Standby = null;
             if ((woken ?? await CreateReplicaAsync(function, cancellationToken)) is { } created)
@@ -179,10 +181,9 @@ public sealed partial class DockerBackend
         }
     }
 
-    private async Task<ObservedReplica> ObserveAsync(ContainerSummary container, bool paused, CancellationToken cancellationToken)
+    /// <param name="address">Its bridge address (its own or its sandbox's), if it has one yet.</param>
+    private async Task<ObservedReplica> ObserveAsync(ContainerSummary container, string? address, bool paused, CancellationToken cancellationToken)
     {
-        var address = container.NetworkSettings?.Networks?.GetValueOrDefault(Options.Network)?.IPAddress;
-
         // A paused replica cannot answer a probe; it was ready when it was paused. A start probe's
         // mark counts once (it may have succeeded after this pass's probe was sent).
         var (ready, probedAddress) = TakeStartedReady(container.Id);

@@ -21,6 +21,7 @@ namespace Faas.Controller.Backends.Docker;
 /// 3. a new standby is created once the function is settled (its replicas ready), so the create does not
 ///    compete with a starting watchdog for CPU; none when <see cref="StandbyLabel"/> is <c>false</c>.
 /// Delete removes it with the function's other containers; a restarted controller adopts it by labels.
+/// A standby joins a sandbox's network namespace when it can (DockerBackend.Sandbox.cs).
 /// </remarks>
 public sealed partial class DockerBackend
 {
@@ -39,12 +40,12 @@ public sealed partial class DockerBackend
     private static bool WantsStandby(DockerFunction function) =>
         !(function.Deployment.Labels?.GetValueOrDefault(StandbyLabel) is { } text && bool.TryParse(text, out var on) && !on);
 
-    /// <summary>Step 1: removes stale and extra standbys; returns the one a wake may start, if any.</summary>
-    private async Task<ContainerSummary?> SettleStandbysAsync(DockerFunction function, List<ContainerSummary> standbys, CancellationToken cancellationToken)
+    /// <summary>Step 1: removes stale and extra standbys (and those whose sandbox stopped); returns the one a wake may start, if any.</summary>
+    private async Task<ContainerSummary?> SettleStandbysAsync(DockerFunction function, List<ContainerSummary> standbys, IReadOnlyDictionary<string, ContainerSummary> sandboxes, CancellationToken cancellationToken)
     {
         var generation = function.Generation.ToString(CultureInfo.InvariantCulture);
         var keep = WantsStandby(function)
-            ? standbys.Where(c => Label(c, DockerLabels.Generation) == generation).OrderByDescending(c => c.Created).FirstOrDefault()
+            ? standbys.Where(c => Label(c, DockerLabels.Generation) == generation && SandboxRunning(c, sandboxes) != false).OrderByDescending(c => c.Created).FirstOrDefault()
             : null;
         foreach (var stale in standbys.Where(c => c.Id != keep?.Id))
         {
@@ -52,12 +53,12 @@ public sealed partial class DockerBackend
             DockerBackendLog.ReplicaRemoved(_logger, ContainerName(stale), Qualified(function), "standby replaced");
         }
 
-        function.Standby = keep is null ? null : new StandbyContainer(keep.Id, ContainerName(keep), Label(keep, DockerLabels.Replica) ?? keep.Id[..12], function.Generation);
+        function.Standby = keep is null ? null : new StandbyContainer(keep.Id, ContainerName(keep), Label(keep, DockerLabels.Replica) ?? keep.Id[..12], function.Generation, AddressOf(keep, sandboxes));
         return keep;
     }
 
     /// <summary>Step 2: starts the standby as a replica; null (and the standby removed) when it does not start.</summary>
-    private async Task<ObservedReplica?> WakeStandbyAsync(DockerFunction function, ContainerSummary standby, CancellationToken cancellationToken)
+    private async Task<ObservedReplica?> WakeStandbyAsync(DockerFunction function, ContainerSummary standby, IReadOnlyDictionary<string, ContainerSummary> sandboxes, CancellationToken cancellationToken)
     {
         var name = ContainerName(standby);
         var replicaId = Label(standby, DockerLabels.Replica) ?? standby.Id[..12];
@@ -73,8 +74,9 @@ public sealed partial class DockerBackend
         }
 
         DockerBackendLog.StandbyStarted(_logger, name, replicaId, Qualified(function));
-        WatchStart(function, standby.Id);
-        return new ObservedReplica(standby.Id, name, replicaId, function.Generation, null, false, standby.Created);
+        var address = AddressOf(standby, sandboxes);
+        WatchStart(function, standby.Id, address);
+        return new ObservedReplica(standby.Id, name, replicaId, function.Generation, address, false, standby.Created);
     }
 
     /// <summary>Step 3: creates the standby when the function wants one, has none and is not starting replicas.</summary>
@@ -87,16 +89,22 @@ public sealed partial class DockerBackend
 
         var suffix = RandomSuffix();
         var name = $"{function.Name}-{suffix}";
+        var sandbox = await CreateSandboxAsync(function, name, suffix, cancellationToken);
         try
         {
             var secrets = await SecretsMountAsync(function, cancellationToken);
             var created = await Docker.Containers.CreateContainerAsync(
-                ContainerSpec.Replica(function.Deployment, function.Namespace, name, suffix, function.Generation, Options, secrets, standby: true), cancellationToken);
-            function.Standby = new StandbyContainer(created.Id, name, suffix, function.Generation);
+                ContainerSpec.Replica(function.Deployment, function.Namespace, name, suffix, function.Generation, Options, secrets, standby: true, sandbox?.Id), cancellationToken);
+            function.Standby = new StandbyContainer(created.Id, name, suffix, function.Generation, sandbox?.Address);
             DockerBackendLog.StandbyCreated(_logger, name, Qualified(function));
         }
         catch (DockerException e) when (e is not DockerUnavailableException)
         {
+            if (sandbox is { } made)
+            {
+                await RemoveQuietlyAsync(made.Id);
+            }
+
             // Retried after a while (not every busy pass); a wake meanwhile creates its replica the slow way.
             DockerBackendLog.CreateFailed(_logger, Qualified(function), e);
             function.NextStandbyAt = Time.GetUtcNow() + StandbyRetry;
@@ -132,7 +140,7 @@ public sealed partial class DockerBackend
             {
                 await Docker.Containers.StartContainerAsync(standby.Id, cancellationToken);
                 DockerBackendLog.StandbyStarted(_logger, standby.Name, standby.ReplicaId, Qualified(function));
-                WatchStart(function, standby.Id);
+                WatchStart(function, standby.Id, standby.Address);
             }
             catch (DockerException e)
             {
@@ -179,4 +187,5 @@ public sealed partial class DockerBackend
 }
 
 /// <summary>The function's standby container as the last pass saw or made it.</summary>
-internal sealed record StandbyContainer(string Id, string Name, string ReplicaId, int Generation);
+/// <param name="Address">Its sandbox's bridge address, known before it starts; null without a sandbox.</param>
+internal sealed record StandbyContainer(string Id, string Name, string ReplicaId, int Generation, string? Address);

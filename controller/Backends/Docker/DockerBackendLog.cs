@@ -56,4 +56,16 @@ internal static partial class DockerBackendLog
 
     [LoggerMessage(EventId = 617, Level = LogLevel.Debug, Message = "Container {Container} of {Function} is ready (start probe)")]
     public static partial void StartProbeReady(ILogger logger, string container, string function);
+
+    [LoggerMessage(EventId = 640, Level = LogLevel.Warning, Message = "No sandbox for the standby of {Function} ({Reason}); it gets its own network namespace (slower wake)")]
+    public static partial void SandboxFailed(ILogger logger, string function, string reason);
+
+    [LoggerMessage(EventId = 641, Level = LogLevel.Information, Message = "Standbys get no sandbox: no sandbox program for the daemon's architecture {Arch}; wakes start a network namespace each")]
+    public static partial void SandboxUnsupported(ILogger logger, string arch);
+
+    [LoggerMessage(EventId = 642, Level = LogLevel.Information, Message = "Made the sandbox image {Image} on the daemon ({Arch})")]
+    public static partial void SandboxImageMade(ILogger logger, string image, string arch);
+
+    [LoggerMessage(EventId = 643, Level = LogLevel.Warning, Message = "Container {Container} of {Function} lost its sandbox (network namespace); removing it")]
+    public static partial void SandboxLost(ILogger logger, string container, string function);
 }

@@ -22,6 +22,12 @@ public sealed record DockerBackendOptions
     /// </summary>
     public string GatewayReachability { get; init; } = "bridge_ip";
 
+    /// <summary>
+    /// <c>docker_sandbox</c> (default true): standbys join a running sandbox container's network
+    /// namespace, so a wake does not set one up (DockerBackend.Sandbox.cs).
+    /// </summary>
+    public bool Sandboxes { get; init; } = true;
+
     /// <summary>The port the watchdog listens on inside every container.</summary>
     public int WatchdogPort { get; init; } = 8080;
 
@@ -56,11 +62,18 @@ public sealed record DockerBackendOptions
             errors.Add($"docker_gateway_reachability '{reachability}' is not supported: use bridge_ip (the gateway runs on the Docker host)");
         }
 
+        var sandboxes = true;
+        if (configuration["docker_sandbox"] is { } sandboxText && !bool.TryParse(sandboxText.Trim(), out sandboxes))
+        {
+            errors.Add($"docker_sandbox '{sandboxText}' is invalid: use true or false");
+            sandboxes = true;
+        }
+
         if (errors.Count > 0)
         {
             throw new ControllerOptionsException(errors);
         }
 
-        return new DockerBackendOptions { Endpoint = endpoint, Network = network };
+        return new DockerBackendOptions { Endpoint = endpoint, Network = network, Sandboxes = sandboxes };
     }
 }

@@ -58,6 +58,9 @@ public sealed record HostConfig
 
     public bool? ReadonlyRootfs { get; init; }
 
+    /// <summary>Kernel capabilities to drop, e.g. <c>["ALL"]</c>.</summary>
+    public IList<string>? CapDrop { get; init; }
+
     /// <summary>Container path to mount options, e.g. <c>{"/tmp": "rw,size=64m"}</c>.</summary>
     public IDictionary<string, string>? Tmpfs { get; init; }
 
