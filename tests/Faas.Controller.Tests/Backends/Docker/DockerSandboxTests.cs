@@ -30,7 +30,7 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
             var sandbox = await fixture.Client.Containers.InspectContainerAsync(sandboxId);
             Assert.True(sandbox.State!.Running);
             Assert.Equal(DockerBackend.SandboxImage, sandbox.Config!.Image);
-            var sandboxAddress = sandbox.NetworkSettings!.Networks![controller.Network].IPAddress;
+            var sandboxAddress = sandbox.NetworkSettings!.Networks![controller.Backend.Options.Network].IPAddress;
             Assert.False(string.IsNullOrEmpty(sandboxAddress));
 
             // 2. Zero, then a wake: the standby is the replica, published at its sandbox's address, and answers there.
@@ -101,7 +101,7 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
             await WaitForEndpointsAsync(controller.Backend, name, 2);
             var own = await WaitForStandbyAsync(name, previous: next.Id);
             Assert.False(own.Labels!.ContainsKey(DockerLabels.Sandbox));
-            Assert.Equal(controller.Network, (await fixture.Client.Containers.InspectContainerAsync(own.Id)).HostConfig!.NetworkMode);
+            Assert.Equal(controller.Backend.Options.Network, (await fixture.Client.Containers.InspectContainerAsync(own.Id)).HostConfig!.NetworkMode);
         }
         finally
         {
@@ -112,20 +112,17 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
 
     private static string NewNetwork() => $"faas-t-{Guid.NewGuid().ToString("N")[..8]}";
 
-    private async Task<SandboxController> StartControllerAsync(string network, params string[] settings)
-        => new(await DockerTestController.StartAsync(fixture, network, settings: settings), network);
+    private Task<DockerTestController> StartControllerAsync(string network, params string[] settings) =>
+        DockerTestController.StartAsync(fixture, network, settings: settings);
 
-    private async Task DeployAsync(SandboxController controller, string name)
+    private async Task DeployAsync(DockerTestController controller, string name)
     {
         using var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image });
         Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
     }
 
-    private static async Task ScaleAsync(SandboxController controller, string name, int replicas)
-    {
-        using var scale = await controller.Client.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas });
-        Assert.Equal(HttpStatusCode.Accepted, scale.StatusCode);
-    }
+    private static Task ScaleAsync(DockerTestController controller, string name, int replicas) =>
+        DockerTestSupport.ScaleAsync(controller.Client, name, replicas);
 
     private static string EndpointUrl(DockerBackend backend, string name) =>
         backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Single().Url;
@@ -136,7 +133,7 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
         ContainerSummary? found = null;
         await WaitUntilAsync(async () =>
         {
-            var standbys = (await AllContainersAsync(name)).Where(c => c.State == "created" && c.Labels?.GetValueOrDefault(DockerLabels.Standby) == "true").ToList();
+            var standbys = await DockerTestSupport.StandbysAsync(fixture.Client, name);
             found = standbys.Count == 1 && standbys[0].Id != previous ? standbys[0] : null;
             return found is not null;
         });
@@ -147,28 +144,10 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
 
     private Task<List<ContainerSummary>> AllContainersAsync(string name) => DockerTestSupport.AllContainersAsync(fixture.Client, name);
 
-    private async Task RemoveAllAsync(string name)
-    {
-        foreach (var c in await AllContainersAsync(name))
-        {
-            await fixture.Client.Containers.RemoveContainerAsync(c.Id, force: true);
-        }
-    }
+    private Task RemoveAllAsync(string name) => DockerTestSupport.RemoveAllAsync(fixture.Client, name);
 
     private static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count) =>
-        WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count));
+        DockerTestSupport.WaitForEndpointsAsync(backend, name, count, Patience);
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition) => DockerTestSupport.WaitUntilAsync(condition, Patience);
-
-    /// <summary>The test controller and the bridge network it was given.</summary>
-    private sealed class SandboxController(DockerTestController inner, string network) : IAsyncDisposable
-    {
-        public HttpClient Client => inner.Client;
-
-        public DockerBackend Backend => inner.Backend;
-
-        public string Network => network;
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
-    }
 }

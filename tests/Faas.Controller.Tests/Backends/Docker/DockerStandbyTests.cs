@@ -199,11 +199,8 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
         Assert.DoesNotContain(backend.ReplicasOf(name, Ns), r => r.ContainerId == standby.Id);
     }
 
-    private static async Task ScaleAsync(DockerTestController controller, string name, int replicas)
-    {
-        using var scale = await controller.Client.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas });
-        Assert.Equal(HttpStatusCode.Accepted, scale.StatusCode);
-    }
+    private static Task ScaleAsync(DockerTestController controller, string name, int replicas) =>
+        DockerTestSupport.ScaleAsync(controller.Client, name, replicas);
 
     private async Task<ContainerSummary> WaitForStandbyAsync(string name, string generation)
     {
@@ -217,21 +214,14 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
         return found!;
     }
 
-    private async Task<List<ContainerSummary>> StandbysAsync(string name) =>
-        (await AllContainersAsync(name)).Where(c => c.State == "created" && c.Labels?.GetValueOrDefault("com.faas.standby") == "true").ToList();
+    private Task<List<ContainerSummary>> StandbysAsync(string name) => DockerTestSupport.StandbysAsync(fixture.Client, name);
 
     private Task<List<ContainerSummary>> RunningAsync(string name) => DockerTestSupport.ReplicaContainersAsync(fixture.Client, name);
 
-    private async Task RemoveAllAsync(string name)
-    {
-        foreach (var c in await AllContainersAsync(name))
-        {
-            await fixture.Client.Containers.RemoveContainerAsync(c.Id, force: true);
-        }
-    }
+    private Task RemoveAllAsync(string name) => DockerTestSupport.RemoveAllAsync(fixture.Client, name);
 
     private static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count) =>
-        WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count));
+        DockerTestSupport.WaitForEndpointsAsync(backend, name, count, Patience);
 
     private Task<DockerTestController> StartControllerAsync(string network, TimeSpan? pollInterval = null) =>
         DockerTestController.StartAsync(fixture, network, pollInterval, busyToo: true);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Faas.Controller.Backends.Docker;
 using Faas.Docker;
 
@@ -73,6 +74,30 @@ internal static class DockerTestSupport
     /// <summary>Replica containers (standbys included, by state) of a function, ordered by id.</summary>
     public static async Task<List<ContainerSummary>> ReplicaContainersAsync(DockerClient client, string name, string state = "running") =>
         (await AllContainersAsync(client, name)).Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == state).OrderBy(c => c.Id).ToList();
+
+    /// <summary>Standbys of a function: created, never started, labelled <c>com.faas.standby</c>.</summary>
+    public static async Task<List<ContainerSummary>> StandbysAsync(DockerClient client, string name) =>
+        (await AllContainersAsync(client, name)).Where(c => c.State == "created" && c.Labels?.GetValueOrDefault("com.faas.standby") == "true").ToList();
+
+    /// <summary><c>POST /system/scale-function/{name}</c>, which must be accepted.</summary>
+    public static async Task ScaleAsync(HttpClient controller, string name, int replicas)
+    {
+        using var scale = await controller.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, scale.StatusCode);
+    }
+
+    /// <summary>Waits until the backend's endpoint table lists <paramref name="count"/> replicas of the function.</summary>
+    public static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count, TimeSpan patience) =>
+        WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count), patience);
+
+    /// <summary>Clean-up: every container of the function, whatever the test left.</summary>
+    public static async Task RemoveAllAsync(DockerClient client, string name)
+    {
+        foreach (var c in await AllContainersAsync(client, name))
+        {
+            await client.Containers.RemoveContainerAsync(c.Id, force: true);
+        }
+    }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience)
     {
