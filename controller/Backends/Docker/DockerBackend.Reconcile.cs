@@ -31,8 +31,8 @@ public sealed partial class DockerBackend
     /// <summary>The pass itself; the caller holds the gate.</summary>
     private async Task ReconcileFunctionsAsync(CancellationToken cancellationToken)
     {
-        // 1. Observe (containers being drained are no longer ours to count).
-        var listed = await ListOwnAsync(cancellationToken);
+        // 1. Observe (containers being drained are no longer ours to count; a die event outranks a listing that lags it).
+        var listed = WithDeathsApplied(await ListOwnAsync(cancellationToken));
         var containers = listed.Where(c => !_retiring.ContainsKey(c.Id)).ToList();
         SetAvailable(true, "listing containers answered");
         DropStartedReadyExcept(listed);

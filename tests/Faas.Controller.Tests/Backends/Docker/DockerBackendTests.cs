@@ -165,6 +165,36 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
     }
 
+    [Fact]
+    public async Task DieEvent_OutranksAListingThatStillShowsTheReplicaRunning()
+    {
+        // dockerd sends "die" before its container list says "exited": the pass the event kicks may still
+        // list the replica running (and, ready by an unused start-probe mark, call the function settled).
+        var name = $"fn-{Guid.NewGuid().ToString("N")[..6]}";
+        await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}", TimeSpan.FromHours(1));
+        using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+        }
+
+        await WaitForEndpointsAsync(controller.Backend, name, 1);
+        var victim = Assert.Single(await ReplicaContainersAsync(name));
+
+        // The event as the watcher hands it on, for a container every listing still shows running and
+        // ready: only the event can make a pass replace it (the poll is an hour).
+        controller.Backend.OnContainerEvent("die", victim.Id);
+
+        await WaitUntilAsync(async () =>
+        {
+            var now = await ReplicaContainersAsync(name);
+            return now.Count == 1 && now[0].Id != victim.Id
+                && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
+        });
+        Assert.DoesNotContain(await AllContainersAsync(name), c => c.Id == victim.Id);
+        using var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
+        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+    }
+
     private static async Task<List<string>> WaitForEndpointsAsync(DockerBackend backend, string name, int count)
     {
         List<string> urls = [];
