@@ -70,7 +70,7 @@ public sealed partial class DockerBackend : IReplicaProcesses
         }
 
         // 4. Containers that are gone.
-        if (_pids.Count > replicas.Count)
+        if (!_pids.IsEmpty)
         {
             var live = replicas.Select(r => r.Container).ToHashSet(StringComparer.Ordinal);
             foreach (var id in _pids.Keys.Where(id => !live.Contains(id)))
