@@ -6,12 +6,17 @@ namespace Faas.EndToEnd.Tests.DockerBackend;
 /// The Docker-backend platform (private dockerd, its own bridge network) with a real Prometheus and
 /// the autoscaler on (1 s scrapes, 1 s decisions). The function is the platform's watchdog image in
 /// streaming mode with a shell <c>fprocess</c> (no image build: the journeys are about scaling):
-/// it answers <c>ok</c>, after 300 ms on <c>/slow</c>. The journeys are <see cref="AutoscalingJourneys"/>,
+/// it answers <c>ok</c>, after 300 ms on <c>/slow</c>, after spinning for the body's milliseconds on <c>/spin</c>. The journeys are <see cref="AutoscalingJourneys"/>,
 /// shared with the process backend.
 /// </summary>
 public sealed class DockerAutoscalingFixture(DockerEngineFixture engine) : IAsyncLifetime
 {
-    private const string FunctionProcess = """if [ "$Http_Path" = /slow ]; then sleep 0.3; fi; printf ok""";
+    // /spin: a subshell spins for the body's milliseconds (busybox usleep); waited for, so its CPU
+    // time is reaped into the shell's and then the watchdog's (the container's init).
+    private const string FunctionProcess =
+        """if [ "$Http_Path" = /slow ]; then sleep 0.3; fi; """ +
+        """if [ "$Http_Path" = /spin ]; then read -r ms; (while :; do :; done) & busybox usleep $((${ms:-0} * 1000)); kill $!; wait $! 2>/dev/null; fi; """ +
+        "printf ok";
 
     public Platform Platform { get; private set; } = null!;
 
@@ -54,6 +59,11 @@ public sealed class AutoscalingTests(DockerAutoscalingFixture fixture) : IClassF
     [Fact]
     public Task CapacityLoad_ScalesUpWithinMax_ThenBackToMinWhenTheLoadStops() =>
         Journeys.CapacityLoadScalesUpWithinMaxThenBackToMinAsync("cap");
+
+    /// <summary>The load is the containers' CPU time: the controller runs beside the private dockerd and reads /proc.</summary>
+    [Fact]
+    public Task CpuLoad_ScalesUpWithinMax_ThenBackToMinWhenTheLoadStops() =>
+        Journeys.CpuLoadScalesUpWithinMaxThenBackToMinAsync("cpu");
 
     /// <summary>At zero no replica container of the function is running (or paused).</summary>
     [Fact]

@@ -6,8 +6,8 @@ namespace Faas.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// The autoscaling journeys of issue 5, written once and run on every backend: a platform with a
 /// real Prometheus and the autoscaler on (1 s scrapes, 1 s decisions), a function that answers
-/// <c>ok</c> (and takes 300 ms on <c>/slow</c>) deployed by <paramref name="deploy"/> under a
-/// name with scaling labels, and the backend's real replicas seen through <paramref name="replicas"/>.
+/// <c>ok</c> (after 300 ms on <c>/slow</c>, after spinning the CPU for the body's milliseconds on
+/// <c>/spin</c>) deployed by <paramref name="deploy"/> under a name with scaling labels, and the backend's real replicas seen through <paramref name="replicas"/>.
 /// Windows are a few seconds; the journeys assert outcomes, and each wait is bounded.
 /// </summary>
 /// <param name="deploy">Deploys the function as (name, labels) and returns once the deploy was accepted.</param>
@@ -16,31 +16,61 @@ public sealed class AutoscalingJourneys(Platform platform, IReplicaObserver repl
     private Platform P => platform;
 
     /// <summary>Capacity load (about 8 calls in flight, target 2) scales up within max 3, then back to min 1 when it stops.</summary>
-    public async Task CapacityLoadScalesUpWithinMaxThenBackToMinAsync(string name)
+    public Task CapacityLoadScalesUpWithinMaxThenBackToMinAsync(string name) =>
+        LoadScalesUpWithinMaxThenBackToMinAsync(
+            name,
+            ["com.openfaas.scale.target=2", "com.openfaas.scale.type=capacity"],
+            // 8 callers, each making slow calls one after another: about 8 calls in flight.
+            callers: 8,
+            cancellationToken => P.Http.GetAsync($"/function/{name}/slow", cancellationToken),
+            upWithin: TimeSpan.FromSeconds(45),
+            downWithin: TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// CPU load (one caller whose calls spin 200 ms each, up to one core; target 100 milli-CPU per
+    /// replica) scales up within max 3, then back to min 1 when it stops. The load is the replicas'
+    /// CPU time as the controller reads it from /proc and Prometheus rates it over 10 s.
+    /// </summary>
+    public Task CpuLoadScalesUpWithinMaxThenBackToMinAsync(string name) =>
+        LoadScalesUpWithinMaxThenBackToMinAsync(
+            name,
+            ["com.openfaas.scale.target=100", "com.openfaas.scale.type=cpu"],
+            // One spinning call at a time: the machine is small and shared.
+            callers: 1,
+            cancellationToken => P.Http.PostAsync($"/function/{name}/spin", new StringContent("200"), cancellationToken),
+            // The 10 s rate() window follows the load in both directions.
+            upWithin: TimeSpan.FromSeconds(60),
+            downWithin: TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Deploys with min 1, max 3 and short windows plus <paramref name="scaling"/>; <paramref name="callers"/>
+    /// callers make <paramref name="call"/> one after another until it has more than one ready replica
+    /// (never more than 3 desired); then the load stops and it must return to 1 replica, 1 live.
+    /// </summary>
+    private async Task LoadScalesUpWithinMaxThenBackToMinAsync(
+        string name, string[] scaling, int callers, Func<CancellationToken, Task<HttpResponseMessage>> call, TimeSpan upWithin, TimeSpan downWithin)
     {
         await deploy(
             name,
             [
                 "com.openfaas.scale.min=1",
                 "com.openfaas.scale.max=3",
-                "com.openfaas.scale.target=2",
-                "com.openfaas.scale.type=capacity",
+                .. scaling,
                 "com.openfaas.scale.down.window=3s",
                 "com.openfaas.scale.panic.window=2s",
             ]);
         await P.WaitUntilAsync(async () => (await StatusAsync(name)).Available == 1, TimeSpan.FromSeconds(60), $"{name} to have 1 ready replica");
 
-        // 8 callers, each making slow calls one after another: about 8 calls in flight.
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        using var stop = new CancellationTokenSource(upWithin + TimeSpan.FromSeconds(5));
         var failures = 0;
         var maxSeen = 0;
-        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        var load = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
                 try
                 {
-                    using var response = await P.Http.GetAsync($"/function/{name}/slow", stop.Token);
+                    using var response = await call(stop.Token);
                     if (response.StatusCode != HttpStatusCode.OK)
                     {
                         Interlocked.Increment(ref failures);
@@ -62,14 +92,14 @@ public sealed class AutoscalingJourneys(Platform platform, IReplicaObserver repl
                     Assert.True(status.Replicas <= 3, $"desired replicas {status.Replicas} over max 3");
                     return status.Available >= 2;
                 },
-                TimeSpan.FromSeconds(45),
+                upWithin,
                 $"{name} to scale above 1 replica under load");
             Assert.InRange((await replicas.LiveReplicasAsync(name)).Count, 2, 3);
         }
         finally
         {
             await stop.CancelAsync();
-            await Task.WhenAll(callers);
+            await Task.WhenAll(load);
         }
 
         Assert.Equal(0, Volatile.Read(ref failures));
@@ -82,7 +112,7 @@ public sealed class AutoscalingJourneys(Platform platform, IReplicaObserver repl
                 Assert.True(status.Replicas <= 3, $"desired replicas {status.Replicas} over max 3");
                 return status.Replicas == 1 && status.Available == 1;
             },
-            TimeSpan.FromSeconds(30),
+            downWithin,
             $"{name} to return to 1 replica after the load");
         await WaitForLiveReplicasAsync(name, 1);
     }

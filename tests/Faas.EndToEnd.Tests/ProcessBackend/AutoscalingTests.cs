@@ -9,7 +9,8 @@ namespace Faas.EndToEnd.Tests.ProcessBackend;
 /// </summary>
 public sealed class AutoscalingFixture : IAsyncLifetime
 {
-    // /slow takes 300 ms, so a handful of concurrent callers keep calls in flight (AutoscalingJourneys).
+    // /slow takes 300 ms, so a handful of concurrent callers keep calls in flight; /spin burns the
+    // CPU for the body's milliseconds (AutoscalingJourneys).
     private const string HandlerSource = """
         using Faas.Function;
 
@@ -22,6 +23,14 @@ public sealed class AutoscalingFixture : IAsyncLifetime
                 if (request.Path == "/slow")
                 {
                     await Task.Delay(300, cancellationToken);
+                }
+                else if (request.Path == "/spin" && int.TryParse(await request.ReadBodyAsStringAsync(cancellationToken), out var ms))
+                {
+                    var until = Environment.TickCount64 + ms;
+                    while (Environment.TickCount64 < until && !cancellationToken.IsCancellationRequested)
+                    {
+                        Thread.SpinWait(1000);
+                    }
                 }
 
                 return FunctionResponse.Text("ok");
@@ -70,6 +79,11 @@ public sealed class AutoscalingTests(AutoscalingFixture fixture) : IClassFixture
     [Fact]
     public Task CapacityLoad_ScalesUpWithinMax_ThenBackToMinWhenTheLoadStops() =>
         Journeys.CapacityLoadScalesUpWithinMaxThenBackToMinAsync("cap");
+
+    /// <summary>The load is the replica processes' CPU time (watchdog and handler in one process here).</summary>
+    [Fact]
+    public Task CpuLoad_ScalesUpWithinMax_ThenBackToMinWhenTheLoadStops() =>
+        Journeys.CpuLoadScalesUpWithinMaxThenBackToMinAsync("cpu");
 
     [Fact]
     public Task ScaleToZero_IdleFunctionGoesToZero_OneCallWakesIt_ThenABurstOf50AllSucceed() =>
