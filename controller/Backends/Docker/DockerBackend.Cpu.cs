@@ -151,6 +151,6 @@ public sealed partial class DockerBackend : IReplicaProcesses
         });
     }
 
-    [LoggerMessage(EventId = 640, Level = LogLevel.Warning, Message = "Container {Container}'s process {Pid} is not visible in this machine's /proc (the controller runs in a container or apart from the daemon at {Endpoint}): functions with com.openfaas.scale.type=cpu see no load and stay at their minimum")]
+    [LoggerMessage(EventId = 650, Level = LogLevel.Warning, Message = "Container {Container}'s process {Pid} is not visible in this machine's /proc (the controller runs in a container or apart from the daemon at {Endpoint}): functions with com.openfaas.scale.type=cpu see no load and stay at their minimum")]
     private static partial void LogCpuBlind(ILogger logger, string container, int pid, string endpoint);
 }
