@@ -38,10 +38,7 @@ public sealed class DockerCpuMetricsTests(DockerBackendFixture fixture)
         Assert.Equal(controller.Backend.CachedPid(container.Id), (await fixture.Client.Containers.InspectContainerAsync(container.Id)).State!.Pid);
 
         // Scaled to zero: the container is removed and its series ends.
-        using (var scale = await controller.Client.PostAsJsonAsync($"/system/scale-function/{name}", new { serviceName = name, replicas = 0 }))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, scale.StatusCode);
-        }
+        await DockerTestSupport.ScaleAsync(controller.Client, name, 0);
 
         await WaitUntilAsync(async () => Series(await ScrapeAsync(controller), name).Count == 0);
         await DeleteAsync(controller, name);
@@ -96,8 +93,7 @@ public sealed class DockerCpuMetricsTests(DockerBackendFixture fixture)
 
     private async Task<ContainerSummary> WaitForOneReplicaAsync(DockerTestController controller, string name)
     {
-        await WaitUntilAsync(() => Task.FromResult(
-            controller.Backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == 1));
+        await DockerTestSupport.WaitForEndpointsAsync(controller.Backend, name, 1, Patience);
         return Assert.Single(await DockerTestSupport.ReplicaContainersAsync(fixture.Client, name));
     }
 
