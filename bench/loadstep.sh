@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
-# Load-step benchmark (process backend): time from a step in load (1 -> 8 concurrent callers) on a
-# capacity-scaled function (target 2 in flight per replica, max 3) to the new replicas ready,
-# i.e. on the endpoint table the gateway forwards to. Runs the real loop: wrk through the
-# gateway, Prometheus scraping the gateway every 1 s, the autoscaler every 500 ms.
+# Load-step benchmark: time from a step in load (1 -> 8 concurrent callers) on a capacity-scaled
+# function (target 2 in flight per replica, max 3) to the new replicas ready, i.e. on the endpoint
+# table the gateway forwards to. Runs the real loop: wrk through the gateway, Prometheus scraping
+# the gateway every 1 s, the autoscaler every 500 ms.
 # Each sample: scale echo back to 1 and wait for one ready replica, hold c=1 for 3 s, then start
 # wrk -c8 and poll the controller every 50 ms for availableReplicas >= 2 and == 3.
-# Usage: bench/loadstep.sh   (SAMPLES=5 to change the sample count)
+# BACKEND=process (default: the controller starts watchdog processes) or docker (the echo image as
+# containers on a private dockerd unless DOCKER_HOST answers; standbys, sandboxes as configured).
+# Usage: bench/loadstep.sh   (SAMPLES=5 to change the sample count; BACKEND=docker)
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 bench_init loadstep
 SAMPLES="${SAMPLES:-5}"
 
+BACKEND="${BACKEND:-process}"
 need_tools curl wrk prometheus
 build_platform
 
-start_autoscaled_platform
-deploy_echo
+if [ "$BACKEND" = docker ]; then
+  need_tools docker:docker.io busybox:busybox-static
+  docker_bench_setup
+  start_autoscaled_platform backend=docker docker_network="faas-bench-$$" replica_drain_timeout=1s
+  curl -fsS -o /dev/null -X POST "$CONTROLLER_URL/system/functions" -d '{"service":"echo","image":"echo:latest"}'
+  for _ in $(seq 1 300); do [ "$(curl -s -d ping "$GATEWAY_URL/function/echo")" = ping ] && break; sleep 0.2; done
+  # Replica containers running (a standby is created, not running).
+  replicas() { docker ps -q --filter label=com.faas.function=echo --filter label=com.faas.role=replica | wc -l; }
+else
+  start_autoscaled_platform
+  deploy_echo
+  replicas() { pgrep -P "$CONTROLLER_PID" | wc -l; }
+fi
 # Capacity scaling: 2 calls in flight per replica, at most 3; short windows so that the count
 # falls back between samples.
 relabel_echo '{"com.openfaas.scale.type": "capacity", "com.openfaas.scale.target": "2", "com.openfaas.scale.target-proportion": "1", "com.openfaas.scale.min": "1", "com.openfaas.scale.max": "3", "com.openfaas.scale.down.window": "5s", "com.openfaas.scale.panic.window": "2s"}'
@@ -28,16 +42,18 @@ now_ms() { date +%s%3N; }
 
 WRK_PID=
 stop_wrk() { if [ -n "$WRK_PID" ]; then stop_pid "$WRK_PID"; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; fi; }
-trap 'stop_wrk; bench_cleanup' EXIT
+if [ "$BACKEND" = docker ]; then trap 'stop_wrk; docker_bench_cleanup' EXIT; else trap 'stop_wrk; bench_cleanup' EXIT; fi
 
 TO2=(); TO3=()
 for i in $(seq 1 "$SAMPLES"); do
-  # Back to one replica with no load (the short windows let the autoscaler agree).
-  ok=false
+  # Back to one replica with no load, held for 6 s in a row (longer than the 5 s down window), so
+  # the autoscaler agrees and does not scale the last step's load up again during the c=1 phase.
+  ok=false; held=0
   for _ in $(seq 1 600); do
     curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
       -d '{"serviceName":"echo","replicas":1,"namespace":"openfaas-fn"}' "$CONTROLLER_URL/system/scale-function/echo?namespace=openfaas-fn"
-    [ "$(available)" = 1 ] && [ "$(pgrep -P "$CONTROLLER_PID" | wc -l)" = 1 ] && { ok=true; break; }
+    if [ "$(available)" = 1 ] && [ "$(replicas)" = 1 ]; then held=$((held + 1)); else held=0; fi
+    [ "$held" -ge 12 ] && { ok=true; break; }
     sleep 0.5
   done
   $ok || { echo "bench: echo did not return to 1 replica" >&2; tail -n 20 "$WORK/controller.log" >&2; exit 1; }
@@ -65,5 +81,5 @@ summary() {
     { v[NR] = $1 }
     END { printf "%s, %d samples: p50 %d ms, min %d ms, max %d ms\n", what, NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
-printf '%s\n' "${TO2[@]}" | summary "load step c=1 -> c=8 to the 2nd replica ready"
-printf '%s\n' "${TO3[@]}" | summary "load step c=1 -> c=8 to the 3rd replica ready (max)"
+printf '%s\n' "${TO2[@]}" | summary "$BACKEND: load step c=1 -> c=8 to the 2nd replica ready"
+printf '%s\n' "${TO3[@]}" | summary "$BACKEND: load step c=1 -> c=8 to the 3rd replica ready (max)"
