@@ -20,10 +20,11 @@ internal sealed class DockerTestController(WebApplication app, string image) : I
     public string Image => image;
 
     /// <param name="pollInterval">Replaces the backend's safety-net poll (and with <paramref name="busyToo"/> its busy pass interval), so only events and start probes move it.</param>
-    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false)
+    /// <param name="freezer"><c>docker_freezer</c> (auto when null).</param>
+    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false, string? freezer = null)
     {
         var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
+            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning", $"--docker_freezer={freezer ?? "auto"}"],
             services =>
             {
                 services.AddSingleton(fixture.Client);
