@@ -13,8 +13,9 @@ internal sealed class CgroupContainerFreezer(DockerClient docker, TimeProvider t
 {
     private readonly ApiContainerFreezer _api = new(docker);
 
-    // A container keeps its cgroup for life, so the inspect that finds it runs once per container.
-    private readonly ConcurrentDictionary<string, CgroupFreezerFile> _files = new(StringComparer.Ordinal);
+    // A container keeps its cgroup for life, so the inspect that finds it runs once per container
+    // (null: not found; a forced cgroup mode where it cannot work must not inspect on every pass).
+    private readonly ConcurrentDictionary<string, CgroupFreezerFile?> _files = new(StringComparer.Ordinal);
 
     // Frozen through the cgroup (Docker says running); only these are thawed by a write. True: frozen
     // by this controller; false: found frozen, which may also be runc half-way through a docker pause.
@@ -72,7 +73,7 @@ internal sealed class CgroupContainerFreezer(DockerClient docker, TimeProvider t
 
     public async Task ThawAsync(string containerId, CancellationToken cancellationToken)
     {
-        if (_frozen.TryRemove(containerId, out var ours) && _files.TryGetValue(containerId, out var file)
+        if (_frozen.TryRemove(containerId, out var ours) && _files.TryGetValue(containerId, out var file) && file is not null
             && (ours || !await PausedByDockerAsync(containerId, cancellationToken)))
         {
             CgroupFreezer.Thaw(file);
@@ -112,22 +113,19 @@ internal sealed class CgroupContainerFreezer(DockerClient docker, TimeProvider t
             var inspect = await docker.Containers.InspectContainerAsync(containerId, cancellationToken);
             if (inspect.State is not { Pid: > 0 } state)
             {
-                return null;
+                return null; // not running (yet): ask again later
             }
 
             var procCgroup = await File.ReadAllTextAsync(Path.Combine(procRoot, state.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "cgroup"), cancellationToken);
             var unifiedAtRoot = File.Exists(Path.Combine(cgroupRoot, "cgroup.controllers"));
-            if (CgroupFreezer.Locate(procCgroup, inspect.Id, cgroupRoot, unifiedAtRoot) is not { } file
-                || !File.Exists(file.ControlFile))
-            {
-                return null;
-            }
-
-            _files[containerId] = file;
-            return file;
+            var file = CgroupFreezer.Locate(procCgroup, inspect.Id, cgroupRoot, unifiedAtRoot);
+            var found = file is not null && File.Exists(file.ControlFile) ? file : null;
+            _files[containerId] = found;
+            return found;
         }
         catch (Exception e) when ((e is DockerException && e is not DockerUnavailableException) || e is IOException or UnauthorizedAccessException)
         {
+            // Gone, or its init exited meanwhile: the container is on its way out.
             return null;
         }
     }
