@@ -28,6 +28,7 @@ public sealed partial class DockerBackend : IWarmTier
 
     private IContainerFreezer CreateFreezer()
     {
+        // The kernel's freeze is waited for in real time, whatever clock the backend runs on.
         var api = new ApiContainerFreezer(Docker);
         switch (Options.Freezer)
         {
@@ -35,7 +36,7 @@ public sealed partial class DockerBackend : IWarmTier
                 DockerBackendLog.FreezerChosen(_logger, api.Mode, "docker_freezer=api");
                 return api;
             case DockerFreezerMode.Cgroup:
-                var cgroup = new CgroupContainerFreezer(Docker, Time);
+                var cgroup = new CgroupContainerFreezer(Docker, TimeProvider.System);
                 DockerBackendLog.FreezerChosen(_logger, cgroup.Mode, "docker_freezer=cgroup");
                 return cgroup;
             default:
@@ -45,7 +46,7 @@ public sealed partial class DockerBackend : IWarmTier
                     return api;
                 }
 
-                return new AutoContainerFreezer(api, new CgroupContainerFreezer(Docker, Time), _logger);
+                return new AutoContainerFreezer(api, new CgroupContainerFreezer(Docker, TimeProvider.System), _logger);
         }
     }
 
