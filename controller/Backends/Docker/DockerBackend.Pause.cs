@@ -3,7 +3,10 @@ using Faas.Docker;
 
 namespace Faas.Controller.Backends.Docker;
 
-/// <summary>The warm tier on Docker: <c>docker pause</c> (cgroup freezer) and <c>docker unpause</c>.</summary>
+/// <summary>
+/// The warm tier on Docker: the replicas' cgroups frozen, either by writing the freezer files directly
+/// (cgroup mode, microseconds) or through <c>docker pause</c>/<c>unpause</c> (api mode), per <see cref="Freezer"/>.
+/// </summary>
 /// <remarks>
 /// Same rules as the process backend (docs/internals.md, "Warm tier"):
 /// 1. under the gate: only a settled function (every replica of the current generation ready) is
@@ -17,6 +20,35 @@ public sealed partial class DockerBackend : IWarmTier
 {
     /// <summary>How long a pausing function is off the endpoint table before its containers are frozen.</summary>
     internal TimeSpan PauseGrace { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    private IContainerFreezer? _freezer;
+
+    /// <summary>Freezes and thaws replicas (<c>docker_freezer</c>); cgroup and api modes must not be mixed on one container.</summary>
+    internal IContainerFreezer Freezer => LazyInitializer.EnsureInitialized(ref _freezer, CreateFreezer);
+
+    private IContainerFreezer CreateFreezer()
+    {
+        // The kernel's freeze is waited for in real time, whatever clock the backend runs on.
+        var api = new ApiContainerFreezer(Docker);
+        switch (Options.Freezer)
+        {
+            case DockerFreezerMode.Api:
+                DockerBackendLog.FreezerChosen(_logger, api.Mode, "docker_freezer=api");
+                return api;
+            case DockerFreezerMode.Cgroup:
+                var cgroup = new CgroupContainerFreezer(Docker, TimeProvider.System);
+                DockerBackendLog.FreezerChosen(_logger, cgroup.Mode, "docker_freezer=cgroup");
+                return cgroup;
+            default:
+                if (Docker.Options.Endpoint.Kind != DockerEndpointKind.Unix)
+                {
+                    DockerBackendLog.FreezerChosen(_logger, api.Mode, $"the daemon at {Docker.Options.Endpoint} is not on a local unix socket");
+                    return api;
+                }
+
+                return new AutoContainerFreezer(api, new CgroupContainerFreezer(Docker, TimeProvider.System), _logger);
+        }
+    }
 
     public bool? IsPaused(string name, string @namespace)
     {
@@ -109,12 +141,7 @@ public sealed partial class DockerBackend : IWarmTier
             var paused = new List<ObservedReplica>();
             foreach (var replica in replicas)
             {
-                try
-                {
-                    await Docker.Containers.PauseContainerAsync(replica.ContainerId, CancellationToken.None);
-                    paused.Add(replica with { Paused = true });
-                }
-                catch (DockerException e) when (e is not DockerUnavailableException)
+                if (await Freezer.FreezeAsync(replica.ContainerId, CancellationToken.None) is { } error)
                 {
                     // Gone or stopped meanwhile: thaw the others; the next pass replaces it.
                     lock (_functions)
@@ -123,8 +150,10 @@ public sealed partial class DockerBackend : IWarmTier
                     }
 
                     await ResumeLockedAsync(function, "a container could not be paused", CancellationToken.None);
-                    return NotPaused(name, $"container {replica.ContainerName} could not be paused ({e.Message})");
+                    return NotPaused(name, $"container {replica.ContainerName} could not be paused ({error})");
                 }
+
+                paused.Add(replica with { Paused = true });
             }
 
             lock (_functions)
@@ -192,7 +221,7 @@ public sealed partial class DockerBackend : IWarmTier
     /// </summary>
     private async Task<HashSet<string>> SettlePauseAsync(DockerFunction function, List<ContainerSummary> running, bool crashed, CancellationToken cancellationToken)
     {
-        var paused = running.Where(c => c.State == "paused").Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var paused = running.Where(Freezer.IsFrozen).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         if (function.Pausing)
         {
             return paused;
@@ -223,12 +252,12 @@ public sealed partial class DockerBackend : IWarmTier
         return [];
     }
 
-    /// <summary>Adoption after a restart: a function is paused when every one of its replica containers is.</summary>
-    private static bool AllReplicasPaused(IReadOnlyList<ContainerSummary> containers, string name, string @namespace)
+    /// <summary>Adoption after a restart: a function is paused when every one of its replica containers is (frozen either way).</summary>
+    private bool AllReplicasPaused(IReadOnlyList<ContainerSummary> containers, string name, string @namespace)
     {
         var replicas = containers.Where(c => Label(c, DockerLabels.Function) == name && Label(c, DockerLabels.Namespace) == @namespace
             && Label(c, DockerLabels.Role) == DockerLabels.ReplicaRole && !IsStandby(c)).ToList();
-        return replicas.Count > 0 && replicas.All(c => c.State == "paused");
+        return replicas.Count > 0 && replicas.All(Freezer.IsFrozen);
     }
 
     /// <summary>Calls in flight on a replica per its watchdog's <c>X-Inflight</c>; null when it cannot tell.</summary>
@@ -266,24 +295,14 @@ public sealed partial class DockerBackend : IWarmTier
 
     private async Task UnpauseIfPausedAsync(ContainerSummary container, CancellationToken cancellationToken)
     {
-        if (container.State == "paused")
+        if (Freezer.IsFrozen(container))
         {
             await UnpauseQuietlyAsync(container.Id, cancellationToken);
         }
     }
 
-    /// <summary>Unpauses a container; one gone or not paused (any more) is fine.</summary>
-    private async Task UnpauseQuietlyAsync(string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Docker.Containers.UnpauseContainerAsync(id, cancellationToken);
-        }
-        catch (DockerException e) when (e is not DockerUnavailableException)
-        {
-            // Not paused, or gone: either way it is not frozen.
-        }
-    }
+    /// <summary>Thaws a container however it was frozen; one gone or not frozen (any more) is fine.</summary>
+    private Task UnpauseQuietlyAsync(string id, CancellationToken cancellationToken) => Freezer.ThawAsync(id, cancellationToken);
 
     private static BackendResult NotPaused(string name, string why) =>
         BackendResult.Conflict($"function '{name}' was not paused: {why}; try again later");

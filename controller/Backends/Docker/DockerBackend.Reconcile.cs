@@ -37,6 +37,7 @@ public sealed partial class DockerBackend
         SetAvailable(true, "listing containers answered");
         DropStartedReadyExcept(listed);
         DropWakingExcept(listed);
+        await Freezer.RefreshAsync(listed, cancellationToken); // cgroup mode: frozen replicas look "running"
 
         // 2. Recover once.
         if (!_recovered)

@@ -57,6 +57,9 @@ internal static partial class DockerBackendLog
     [LoggerMessage(EventId = 617, Level = LogLevel.Debug, Message = "Container {Container} of {Function} is ready (start probe)")]
     public static partial void StartProbeReady(ILogger logger, string container, string function);
 
+    [LoggerMessage(EventId = 618, Level = LogLevel.Information, Message = "Warm tier freezes containers through {Mode}: {Reason}")]
+    public static partial void FreezerChosen(ILogger logger, string mode, string reason);
+
     [LoggerMessage(EventId = 640, Level = LogLevel.Warning, Message = "No sandbox for the standby of {Function} ({Reason}); it gets its own network namespace (slower wake)")]
     public static partial void SandboxFailed(ILogger logger, string function, string reason);
 

@@ -28,6 +28,12 @@ public sealed record DockerBackendOptions
     /// </summary>
     public bool Sandboxes { get; init; } = true;
 
+    /// <summary>
+    /// <c>docker_freezer</c>: how the warm tier freezes replicas. <c>auto</c>: their cgroup's freezer
+    /// file when the daemon is on a local unix socket and the file is found and writable, else the API.
+    /// </summary>
+    public DockerFreezerMode Freezer { get; init; } = DockerFreezerMode.Auto;
+
     /// <summary>The port the watchdog listens on inside every container.</summary>
     public int WatchdogPort { get; init; } = 8080;
 
@@ -69,11 +75,41 @@ public sealed record DockerBackendOptions
             sandboxes = true;
         }
 
+        var freezer = DockerFreezerMode.Auto;
+        var freezerValue = configuration["docker_freezer"]?.Trim().ToLowerInvariant();
+        switch (freezerValue)
+        {
+            case null or "" or "auto":
+                break;
+            case "api":
+                freezer = DockerFreezerMode.Api;
+                break;
+            case "cgroup":
+                freezer = DockerFreezerMode.Cgroup;
+                if (endpoint.Kind != DockerEndpointKind.Unix)
+                {
+                    errors.Add($"docker_freezer 'cgroup' needs the daemon on this host: docker_host '{endpoint}' is not a unix socket (use auto or api)");
+                }
+
+                break;
+            default:
+                errors.Add($"docker_freezer '{freezerValue}' is invalid: use auto, cgroup (write the container's cgroup freezer; local daemon, root) or api (docker pause)");
+                break;
+        }
+
         if (errors.Count > 0)
         {
             throw new ControllerOptionsException(errors);
         }
 
-        return new DockerBackendOptions { Endpoint = endpoint, Network = network, Sandboxes = sandboxes };
+        return new DockerBackendOptions { Endpoint = endpoint, Network = network, Sandboxes = sandboxes, Freezer = freezer };
     }
+}
+
+/// <summary>Values of <c>docker_freezer</c>.</summary>
+public enum DockerFreezerMode
+{
+    Auto,
+    Cgroup,
+    Api,
 }

@@ -70,7 +70,7 @@ public sealed class AutoscalingTests(DockerAutoscalingFixture fixture) : IClassF
     public Task ScaleToZero_IdleFunctionGoesToZero_OneCallWakesIt_ThenABurstOf50AllSucceed() =>
         Journeys.ScaleToZeroWakeAndBurstAsync("idle");
 
-    /// <summary>Paused = <c>docker pause</c>d; a call unpauses the same container (same id).</summary>
+    /// <summary>Paused = frozen (here, as root on the daemon's host: the cgroup freezer written directly); a call thaws the same container (same id).</summary>
     [Fact]
     public Task WarmTier_IdleFunctionIsPaused_ACallResumesTheSameContainer_AndABurstAllSucceeds() =>
         Journeys.WarmTierPauseResumeAsync("warm");
@@ -85,6 +85,36 @@ internal sealed class ContainerReplicas(DockerEngineFixture engine, string netwo
             .Select(c => c.Id)
             .ToHashSet(StringComparer.Ordinal);
 
-    public async Task<bool> IsPausedAsync(string replica) =>
-        (await engine.ContainersOfAsync(network)).Any(c => c.Id == replica && c.State == "paused");
+    /// <summary><c>docker pause</c>d, or frozen through its cgroup (<c>docker_freezer=cgroup</c>: Docker then says running).</summary>
+    public async Task<bool> IsPausedAsync(string replica)
+    {
+        var container = (await engine.ContainersOfAsync(network)).FirstOrDefault(c => c.Id == replica);
+        if (container?.State != "running")
+        {
+            return container?.State == "paused";
+        }
+
+        var pid = (await engine.Client.Containers.InspectContainerAsync(replica)).State?.Pid ?? 0;
+        return pid > 0 && CgroupFrozen(await File.ReadAllTextAsync($"/proc/{pid}/cgroup"));
+    }
+
+    /// <summary>The kernel's view: the v1 freezer's state, else the v2 cgroup's <c>frozen</c> event.</summary>
+    private static bool CgroupFrozen(string procCgroup)
+    {
+        var lines = procCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':', 3)).Where(p => p.Length == 3).ToList();
+        if (lines.FirstOrDefault(p => p[1].Split(',').Contains("freezer")) is { } v1)
+        {
+            var state = $"/sys/fs/cgroup/{v1[1]}{v1[2]}/freezer.state";
+            return File.Exists(state) && File.ReadAllText(state).Trim() is "FROZEN" or "FREEZING";
+        }
+
+        if (lines.FirstOrDefault(p => p[0] == "0" && p[1].Length == 0) is { } v2)
+        {
+            var root = File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified";
+            var events = $"{root}{v2[2]}/cgroup.events";
+            return File.Exists(events) && File.ReadLines(events).Contains("frozen 1");
+        }
+
+        return false;
+    }
 }

@@ -21,11 +21,12 @@ internal sealed class DockerTestController(WebApplication app, string image) : I
     public string Image => image;
 
     /// <param name="pollInterval">Replaces the backend's safety-net poll (and with <paramref name="busyToo"/> its busy pass interval), so only events and start probes move it.</param>
+    /// <param name="freezer"><c>docker_freezer</c> (auto when null).</param>
     /// <param name="settings">More controller keys, e.g. <c>--docker_sandbox=false</c>.</param>
-    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false, IEnumerable<string>? settings = null)
+    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false, string? freezer = null, IEnumerable<string>? settings = null)
     {
         var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning", .. settings ?? []],
+            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning", $"--docker_freezer={freezer ?? "auto"}", .. settings ?? []],
             services =>
             {
                 services.AddSingleton(fixture.Client);
