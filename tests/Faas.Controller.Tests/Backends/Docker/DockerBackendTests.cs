@@ -111,10 +111,7 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
             });
 
             // 7. Remove: nothing is left, the empty network goes too.
-            using (var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) }))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-            }
+            await DockerTestSupport.DeleteAsync(controller.Client, name);
 
             Assert.Empty(await AllContainersAsync(name));
             var networks = await fixture.Client.Networks.ListNetworksAsync();
@@ -161,8 +158,7 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
             return now.Count == 1 && now[0].Id != victim.Id
                 && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
         });
-        using var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
-        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        await DockerTestSupport.DeleteAsync(controller.Client, name);
     }
 
     [Fact]
@@ -191,8 +187,7 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
                 && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
         });
         Assert.DoesNotContain(await AllContainersAsync(name), c => c.Id == victim.Id);
-        using var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
-        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        await DockerTestSupport.DeleteAsync(controller.Client, name);
     }
 
     private static async Task<List<string>> WaitForEndpointsAsync(DockerBackend backend, string name, int count)

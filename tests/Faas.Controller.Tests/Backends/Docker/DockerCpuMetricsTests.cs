@@ -87,8 +87,7 @@ public sealed class DockerCpuMetricsTests(DockerBackendFixture fixture)
 
     private static async Task DeleteAsync(DockerTestController controller, string name)
     {
-        using var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
-        Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        await DockerTestSupport.DeleteAsync(controller.Client, name);
     }
 
     private async Task<ContainerSummary> WaitForOneReplicaAsync(DockerTestController controller, string name)

@@ -63,10 +63,7 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
             await WaitUntilAsync(async () => (await AllContainersAsync(name)).All(c => c.Id != sandboxId && c.Id != standby.Id));
 
             // 5. Delete removes every container of the function, sandboxes included.
-            using (var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) }))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-            }
+            await DockerTestSupport.DeleteAsync(controller.Client, name);
 
             Assert.Empty(await AllContainersAsync(name));
         }

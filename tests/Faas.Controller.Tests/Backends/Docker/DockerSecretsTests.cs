@@ -72,10 +72,7 @@ public sealed class DockerSecretsTests(DockerBackendFixture fixture)
                 Assert.Equal(HttpStatusCode.Conflict, inUse.StatusCode);
             }
 
-            using (var delete = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) }))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-            }
+            await DockerTestSupport.DeleteAsync(client, name);
 
             Assert.False(Directory.Exists(Path.Combine(stateDir, "secrets", "openfaas-fn", name)));
         }

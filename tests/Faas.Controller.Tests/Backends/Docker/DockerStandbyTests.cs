@@ -76,10 +76,7 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
             Assert.Contains(updated.Id, (await RunningAsync(name)).Select(c => c.Id));
 
             // 6. Delete: nothing is left, standby included.
-            using (var delete = await controller.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) }))
-            {
-                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
-            }
+            await DockerTestSupport.DeleteAsync(controller.Client, name);
 
             Assert.Empty(await AllContainersAsync(name));
         }

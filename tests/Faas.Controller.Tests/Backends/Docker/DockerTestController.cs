@@ -87,6 +87,13 @@ internal static class DockerTestSupport
         Assert.Equal(System.Net.HttpStatusCode.Accepted, scale.StatusCode);
     }
 
+    /// <summary><c>DELETE /system/functions</c>, which must be accepted.</summary>
+    public static async Task DeleteAsync(HttpClient controller, string name)
+    {
+        using var delete = await controller.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/system/functions") { Content = JsonContent.Create(new { functionName = name }) });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, delete.StatusCode);
+    }
+
     /// <summary>Waits until the backend's endpoint table lists <paramref name="count"/> replicas of the function.</summary>
     public static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count, TimeSpan patience) =>
         WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count), patience);
