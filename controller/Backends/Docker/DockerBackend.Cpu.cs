@@ -31,7 +31,9 @@ public sealed partial class DockerBackend : IReplicaProcesses
     private int _cpuBlindLogged;
 
     /// <summary>Where <c>/proc</c> is read (tests point it elsewhere).</summary>
-    internal string ProcRoot { get; init; } = "/proc";
+    internal string ProcRoot { get; init; } = DefaultProcRoot;
+
+    internal const string DefaultProcRoot = "/proc";
 
     /// <summary>The cached pid of a container: null = not inspected yet, 0 = not visible here.</summary>
     internal int? CachedPid(string containerId) => _pids.TryGetValue(containerId, out var pid) ? pid : null;

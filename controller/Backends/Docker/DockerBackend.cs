@@ -72,7 +72,9 @@ public sealed partial class DockerBackend : IFunctionBackend, IDisposable
     /// How often a pass runs without a kick while everything is settled: a safety net, since the
     /// daemon's container events (<see cref="DockerEventWatcher"/>) kick a pass at once.
     /// </summary>
-    internal TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+    internal TimeSpan ReconcileInterval { get; init; } = DefaultReconcileInterval;
+
+    internal static readonly TimeSpan DefaultReconcileInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>How often a pass runs while something is in motion: replicas starting, a replacement due, the daemon away.</summary>
     internal TimeSpan BusyInterval { get; init; } = DefaultBusyInterval;

@@ -143,21 +143,10 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
 
         // The safety-net poll is an hour: only the die event can start the replacement.
         await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}", TimeSpan.FromHours(1));
-        using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
-        }
-
-        await WaitForEndpointsAsync(controller.Backend, name, 1);
-        var victim = Assert.Single(await ReplicaContainersAsync(name));
+        var victim = await DeployOneReplicaAsync(controller, name);
         await fixture.Client.Containers.KillContainerAsync(victim.Id);
 
-        await WaitUntilAsync(async () =>
-        {
-            var now = await ReplicaContainersAsync(name);
-            return now.Count == 1 && now[0].Id != victim.Id
-                && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
-        });
+        await WaitForReplacementAsync(controller, name, victim);
         await DockerTestSupport.DeleteAsync(controller.Client, name);
     }
 
@@ -168,24 +157,13 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         // list the replica running (and, ready by an unused start-probe mark, call the function settled).
         var name = $"fn-{Guid.NewGuid().ToString("N")[..6]}";
         await using var controller = await StartControllerAsync($"faas-t-{Guid.NewGuid().ToString("N")[..8]}", TimeSpan.FromHours(1));
-        using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
-        }
-
-        await WaitForEndpointsAsync(controller.Backend, name, 1);
-        var victim = Assert.Single(await ReplicaContainersAsync(name));
+        var victim = await DeployOneReplicaAsync(controller, name);
 
         // The event as the watcher hands it on, for a container every listing still shows running and
         // ready: only the event can make a pass replace it (the poll is an hour).
         controller.Backend.OnContainerEvent("die", victim.Id);
 
-        await WaitUntilAsync(async () =>
-        {
-            var now = await ReplicaContainersAsync(name);
-            return now.Count == 1 && now[0].Id != victim.Id
-                && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
-        });
+        await WaitForReplacementAsync(controller, name, victim);
         Assert.DoesNotContain(await AllContainersAsync(name), c => c.Id == victim.Id);
         await DockerTestSupport.DeleteAsync(controller.Client, name);
     }
@@ -200,6 +178,27 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
         });
         return urls;
     }
+
+    /// <summary>Deploys the test image and returns its one replica container once it is an endpoint.</summary>
+    private async Task<ContainerSummary> DeployOneReplicaAsync(DockerTestController controller, string name)
+    {
+        using (var deploy = await controller.Client.PostAsJsonAsync("/system/functions", new FunctionDeployment { Service = name, Image = fixture.Image }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, deploy.StatusCode);
+        }
+
+        await WaitForEndpointsAsync(controller.Backend, name, 1);
+        return Assert.Single(await ReplicaContainersAsync(name));
+    }
+
+    /// <summary>Waits until another container than <paramref name="victim"/> is the function's one replica and endpoint.</summary>
+    private Task WaitForReplacementAsync(DockerTestController controller, string name, ContainerSummary victim) =>
+        WaitUntilAsync(async () =>
+        {
+            var now = await ReplicaContainersAsync(name);
+            return now.Count == 1 && now[0].Id != victim.Id
+                && controller.Backend.Endpoints.Current.Functions.Single(f => f.Name == name).Endpoints.Count == 1;
+        });
 
     private Task<DockerTestController> StartControllerAsync(string network, TimeSpan? pollInterval = null) =>
         DockerTestController.StartAsync(fixture, network, pollInterval);

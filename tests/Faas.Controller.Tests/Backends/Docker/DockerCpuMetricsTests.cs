@@ -106,26 +106,8 @@ public sealed class DockerCpuMetricsTests(DockerBackendFixture fixture)
     }
 
     /// <summary>A controller whose Docker backend reads <paramref name="procRoot"/> instead of /proc.</summary>
-    private async Task<DockerTestController> StartControllerAsync(string network, string procRoot)
-    {
-        var app = Program.Build(
-            ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning"],
-            services =>
-            {
-                services.AddSingleton(fixture.Client);
-                services.AddSingleton(sp => new DockerBackend(
-                    sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
-                    sp.GetRequiredService<DockerBackendOptions>(),
-                    sp.GetRequiredService<DockerClient>(),
-                    TimeProvider.System,
-                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>())
-                {
-                    ProcRoot = procRoot,
-                });
-            });
-        await app.StartAsync();
-        return new DockerTestController(app, fixture.Image);
-    }
+    private Task<DockerTestController> StartControllerAsync(string network, string procRoot) =>
+        DockerTestController.StartAsync(fixture, network, procRoot: procRoot);
 
     private static Task WaitUntilAsync(Func<Task<bool>> condition) => DockerTestSupport.WaitUntilAsync(condition, Patience);
 }

@@ -23,14 +23,15 @@ internal sealed class DockerTestController(WebApplication app, string image) : I
     /// <param name="pollInterval">Replaces the backend's safety-net poll (and with <paramref name="busyToo"/> its busy pass interval), so only events and start probes move it.</param>
     /// <param name="freezer"><c>docker_freezer</c> (auto when null).</param>
     /// <param name="settings">More controller keys, e.g. <c>--docker_sandbox=false</c>.</param>
-    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false, string? freezer = null, IEnumerable<string>? settings = null)
+    /// <param name="procRoot">Where the backend reads <c>/proc</c> (replica CPU), when not the real one.</param>
+    public static async Task<DockerTestController> StartAsync(DockerBackendFixture fixture, string network, TimeSpan? pollInterval = null, bool busyToo = false, string? freezer = null, IEnumerable<string>? settings = null, string? procRoot = null)
     {
         var app = Program.Build(
             ["--port=0", "--backend=docker", $"--docker_network={network}", "--replica_drain_timeout=1s", "--state_dir=" + Path.Combine(Path.GetTempPath(), "faas-docker-backend-unused"), "--Logging:LogLevel:Default=Warning", $"--docker_freezer={freezer ?? "auto"}", .. settings ?? []],
             services =>
             {
                 services.AddSingleton(fixture.Client);
-                if (pollInterval is { } interval)
+                if (pollInterval is not null || procRoot is not null)
                 {
                     services.AddSingleton(sp => new DockerBackend(
                         sp.GetRequiredService<Faas.Controller.Configuration.ControllerOptions>(),
@@ -39,8 +40,9 @@ internal sealed class DockerTestController(WebApplication app, string image) : I
                         TimeProvider.System,
                         sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DockerBackend>>())
                     {
-                        ReconcileInterval = interval,
-                        BusyInterval = busyToo ? interval : DockerBackend.DefaultBusyInterval,
+                        ReconcileInterval = pollInterval ?? DockerBackend.DefaultReconcileInterval,
+                        BusyInterval = pollInterval is { } interval && busyToo ? interval : DockerBackend.DefaultBusyInterval,
+                        ProcRoot = procRoot ?? DockerBackend.DefaultProcRoot,
                     });
                 }
             });
