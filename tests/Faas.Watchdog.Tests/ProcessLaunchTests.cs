@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Faas.Testing.Net;
 using Faas.Watchdog.Tests.Handlers;
 
 namespace Faas.Watchdog.Tests;
@@ -25,7 +25,7 @@ public partial class ProcessLaunchTests
             return;
         }
 
-        var port = FreePort();
+        var port = TestPorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { WatchdogDll },
@@ -109,13 +109,6 @@ public partial class ProcessLaunchTests
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}\+00:00 ")]
     private static partial Regex TimestampedLine();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task WaitForReadyAsync(HttpClient client, Process process)
     {

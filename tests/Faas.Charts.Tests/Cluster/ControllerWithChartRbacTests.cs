@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Faas.Kubernetes;
 using Faas.Testing.Kubernetes;
+using Faas.Testing.Net;
 
 namespace Faas.Charts.Tests.Cluster;
 
@@ -160,7 +160,7 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
 
             var kubeconfig = Path.Combine(work, "controller.kubeconfig");
             await File.WriteAllTextAsync(kubeconfig, Kubeconfig(await ServiceAccountTokenAsync(ns, deadline.Token)), deadline.Token);
-            var port = FreePort();
+            var port = TestPorts.Next();
             controller = StartController(port, kubeconfig, fnns, Path.Combine(work, "state"), controllerArguments, output);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitHealthyAsync(http, controller, output, deadline.Token);
@@ -283,12 +283,5 @@ public sealed class ControllerWithChartRbacTests(KubernetesControlPlaneFixture c
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {body}\n{log()}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Faas.Cli.Tests.Support;
+using Faas.Testing.Net;
 
 namespace Faas.Cli.Tests.Commands;
 
@@ -37,10 +36,7 @@ public class CliAppTests
     public async Task ConnectionRefused_SaysTheGatewayIsNotRunning()
     {
         using var runner = new CliRunner { UseFakeGateway = false };
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TestPorts.Next();
 
         var result = await runner.RunAsync("list", "-g", $"http://127.0.0.1:{port}");
 

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Faas.Cli.Tests.Support;
+using Faas.Testing.Net;
 
 namespace Faas.Cli.Tests.Commands;
 
@@ -39,10 +39,7 @@ public class ReadyCommandTests
     public async Task Ready_UnreachableGateway_ReportsEachAttemptAndExitsThree()
     {
         using var runner = new CliRunner { UseFakeGateway = false };
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TestPorts.Next();
 
         var result = await runner.RunAsync("ready", "--attempts", "2", "--interval", "0s", "-g", $"http://127.0.0.1:{port}");
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Faas.Testing.Net;
 
 namespace Faas.Docker.Tests.Transport;
 
@@ -45,7 +46,7 @@ public sealed class UnavailableDaemonTests
     [Fact]
     public async Task TcpPortWithoutListener_ThrowsUnavailable()
     {
-        using var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Tcp("127.0.0.1", FreeLoopbackPort()) });
+        using var client = new DockerClient(new DockerClientOptions { Endpoint = DockerEndpoint.Tcp("127.0.0.1", TestPorts.Next()) });
 
         await Assert.ThrowsAsync<DockerUnavailableException>(() => client.Images.InspectImageAsync("busybox"));
     }
@@ -74,15 +75,5 @@ public sealed class UnavailableDaemonTests
         }
 
         return null;
-    }
-
-    /// <summary>A loopback port nobody listens on: bound, read, released.</summary>
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Faas.Testing.Net;
 
 namespace Faas.EndToEnd.Tests.Infrastructure;
 
@@ -24,11 +25,11 @@ public sealed class Platform : IAsyncDisposable
         Autoscaling = autoscaling;
         Docker = docker;
         Kubernetes = kubernetes;
-        MetricsPort = FreePort.Next();
-        PrometheusPort = FreePort.Next();
+        MetricsPort = TestPorts.Next();
+        PrometheusPort = TestPorts.Next();
         Password = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
-        ControllerPort = FreePort.Next();
-        GatewayPort = FreePort.Next();
+        ControllerPort = TestPorts.Next();
+        GatewayPort = TestPorts.Next();
         Directory.CreateDirectory(SecretsDir);
         Directory.CreateDirectory(StateDir);
         Directory.CreateDirectory(ArtifactStore);
@@ -240,7 +241,7 @@ public sealed class Platform : IAsyncDisposable
             try
             {
                 using var response = await client.GetAsync(baseUrl + path);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode && !process.HasExited)
                 {
                     return;
                 }
@@ -264,7 +265,7 @@ public sealed class Platform : IAsyncDisposable
         var result = await RunCliAsync(["login", "--username", User, "--password-stdin"], stdin: Password);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"faas-cli login failed: {result}");
+            throw new InvalidOperationException($"faas-cli login failed: {result}\n--- controller log\n{_controller?.ReadLog()}\n--- gateway log\n{_gateway?.ReadLog()}");
         }
     }
 

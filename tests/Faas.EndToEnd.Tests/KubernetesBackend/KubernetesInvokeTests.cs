@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Faas.EndToEnd.Tests.Infrastructure;
 using Faas.Kubernetes;
 using Faas.Testing.Kubernetes;
+using Faas.Testing.Net;
 
 namespace Faas.EndToEnd.Tests.KubernetesBackend;
 
@@ -30,7 +31,7 @@ public sealed class KubernetesInvokeTests(KubernetesControlPlaneFixture cluster)
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var ns = KubernetesControlPlaneFixture.NewNamespaceName("e2e-k8s");
         await cluster.Client.Namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } }, deadline.Token);
-        var watchdogPort = FreePort.Next();
+        var watchdogPort = TestPorts.Next();
         var settings = new KubernetesSettings(cluster.KubeconfigPath, ns, watchdogPort, ReadyWaitTimeout: "15s");
         await using var platform = await Platform.StartAsync("k8s", kubernetes: settings);
         await using var watchdog = await PodWatchdog.StartAsync(platform, watchdogPort, "shout", ns, "tr a-z A-Z");

@@ -4,6 +4,7 @@ using System.Text;
 using Faas.EndToEnd.Tests.Infrastructure;
 using Faas.Kubernetes;
 using Faas.Testing.Kubernetes;
+using Faas.Testing.Net;
 
 namespace Faas.EndToEnd.Tests.KubernetesBackend;
 
@@ -35,7 +36,7 @@ public sealed class KubernetesSecretsTests(KubernetesControlPlaneFixture cluster
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var ns = KubernetesControlPlaneFixture.NewNamespaceName("e2e-k8s-secrets");
         await cluster.Client.Namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } }, deadline.Token);
-        var watchdogPort = FreePort.Next();
+        var watchdogPort = TestPorts.Next();
         await using var platform = await Platform.StartAsync("k8s-secrets", kubernetes: new KubernetesSettings(cluster.KubeconfigPath, ns, watchdogPort, ReadyWaitTimeout: "15s"));
         await platform.LoginAsync();
         await using var kubelet = await FakeKubelet.StartAsync(cluster, deadline.Token);

@@ -1,3 +1,4 @@
+using Faas.Testing.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,15 +41,8 @@ public sealed class LocalServer : IAsyncDisposable
     /// <summary>A loopback URL nothing listens on.</summary>
     public static string ClosedPortUrl() => $"http://127.0.0.1:{ClosedPort()}";
 
-    /// <summary>A loopback port nothing listens on (bound then released).</summary>
-    public static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>A loopback port nothing listens on and no other test takes (also for a server a test starts later).</summary>
+    public static int ClosedPort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Faas.Contracts.Json;
 using Faas.Gateway.Tests.Fakes;
 using Faas.Prometheus.Query;
+using Faas.Testing.Net;
 using Faas.Testing.Prometheus;
 
 namespace Faas.Gateway.Tests.Metrics;
@@ -18,7 +19,7 @@ public sealed class PrometheusIntegrationTests
         controller.SetFunctions(FakeController.Function("pi-echo", replica));
 
         // Prometheus needs the gateway's metrics port and the gateway Prometheus's URL: fix the metrics port first.
-        var metricsPort = PrometheusServer.FreeLoopbackPort();
+        var metricsPort = TestPorts.Next();
         await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{metricsPort}"]);
         await using var gateway = await GatewayHost.StartAsync(controller.Url, new Dictionary<string, string?>
         {

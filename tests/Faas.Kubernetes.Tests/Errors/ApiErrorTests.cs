@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Faas.Testing.Net;
 
 namespace Faas.Kubernetes.Tests.Errors;
 
@@ -112,10 +112,7 @@ public sealed class ApiErrorTests(KubernetesControlPlaneFixture fixture)
     public async Task NothingListening_IsUnavailable()
     {
         using var deadline = Deadline.Seconds(30);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = TestPorts.Next();
         using var client = fixture.CreateClient(server: new Uri($"https://127.0.0.1:{port}"));
 
         var error = await Assert.ThrowsAsync<KubernetesUnavailableException>(() => client.Namespaces.ListAsync(cancellationToken: deadline.Token));

@@ -26,8 +26,6 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     public PrometheusQueryClient Client { get; private set; } = null!;
 
-    public static int FreeLoopbackPort() => PrometheusServer.FreeLoopbackPort();
-
     public async Task InitializeAsync()
     {
         try

@@ -1,4 +1,5 @@
 using Faas.Prometheus.Query;
+using Faas.Testing.Net;
 
 namespace Faas.Prometheus.Tests.Integration;
 
@@ -35,7 +36,7 @@ public sealed class QueryErrorIntegrationTests(PrometheusFixture prometheus) : I
     public async Task UnreachablePrometheus_ThrowsUnavailable()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var client = new PrometheusQueryClient(http, new Uri($"http://127.0.0.1:{PrometheusFixture.FreeLoopbackPort()}/"));
+        var client = new PrometheusQueryClient(http, new Uri(TestPorts.ClosedUrl() + "/"));
 
         var e = await Assert.ThrowsAsync<PrometheusUnavailableException>(() => client.QueryAsync("up"));
 

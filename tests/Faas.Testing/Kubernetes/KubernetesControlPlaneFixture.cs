@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Faas.Kubernetes;
+using Faas.Testing.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Faas.Testing.Kubernetes;
@@ -166,8 +165,8 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
         CaPem = await File.ReadAllTextAsync(pki.CaCert, cancellationToken);
 
         // 1. etcd
-        var etcdPort = FreePort();
-        var peerPort = FreePort();
+        var etcdPort = TestPorts.Next();
+        var peerPort = TestPorts.Next();
         EtcdServer = new Uri($"http://127.0.0.1:{etcdPort}");
         var etcd = Start("etcd", FindExecutable("etcd"),
         [
@@ -192,7 +191,7 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
         var tokens = Path.Combine(WorkDirectory, "tokens.csv");
         await File.WriteAllTextAsync(tokens,
             $"{AdminToken},faas-admin,faas-admin-uid,\"system:masters\"\n{LimitedToken},{LimitedUser},faas-limited-uid\n", cancellationToken);
-        var port = FreePort();
+        var port = TestPorts.Next();
         Server = new Uri($"https://127.0.0.1:{port}");
         var apiserver = Start("kube-apiserver", Path.Combine(binaries, "kube-apiserver"),
         [
@@ -339,11 +338,4 @@ public sealed class KubernetesControlPlaneFixture : IAsyncLifetime
             .Select(folder => Path.Combine(folder, name))
             .FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException($"{name} was not found; scripts/kube/build-kube.sh installs it (apt etcd-server)");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Faas.Testing.Net;
 
 namespace Faas.Testing.Nats;
 
@@ -43,7 +44,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         // Another test may grab the free port between probing and binding; try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var server = new NatsServer(FreePort(), storeDir, ownsStore: true, extraArgs);
+            var server = new NatsServer(TestPorts.Next(), storeDir, ownsStore: true, extraArgs);
             try
             {
                 await server.StartProcessAsync();
@@ -218,14 +219,6 @@ public sealed partial class NatsServer : IAsyncDisposable
                 "nats-server was not found (looked in /usr/sbin, /usr/bin, /usr/local/bin and PATH). " +
                 "Run ./test.sh, which installs it, or `apt-get install nats-server`.");
     }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private const int SigCont = 18;
     private const int SigStop = 19;
     private const int SigTerm = 15;

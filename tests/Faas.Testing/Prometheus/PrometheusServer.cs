@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Faas.Testing.Net;
 
 namespace Faas.Testing.Prometheus;
 
@@ -66,7 +66,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
             // 2.
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreeLoopbackPort();
+                var port = TestPorts.Next();
                 server.BaseUri = new Uri($"http://127.0.0.1:{port}/");
                 server._process = server.Start(binary, port);
                 try
@@ -86,14 +86,6 @@ public sealed partial class PrometheusServer : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>A loopback port nothing listens on right now (bound, then released).</summary>
-    public static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Faas.Prometheus;
+using Faas.Testing.Net;
 using Faas.Watchdog.Metrics;
 using Faas.Watchdog.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,15 +10,6 @@ namespace Faas.Watchdog.Tests.Metrics;
 /// <summary><c>/metrics</c> on the watchdog's separate port after real calls.</summary>
 public sealed class WatchdogMetricsTests
 {
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private static double? Value(IReadOnlyList<ParsedSample> samples, string name, params (string Key, string Value)[] labels) =>
         samples.FirstOrDefault(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))?.Value;
 
@@ -43,7 +34,7 @@ public sealed class WatchdogMetricsTests
     [Fact]
     public async Task Metrics_CountsCallsByCodeAndMethod_NotProbes()
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         await using var watchdog = await TestWatchdog.StartAsync(new EchoStringHandler(), ("metrics_port", port.ToString()));
         var metricsUrl = $"http://127.0.0.1:{watchdog.App.Services.GetRequiredService<MetricsListener>().Port}";
         Assert.Equal(port, new Uri(metricsUrl).Port);

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Faas.Testing.Net;
 using Faas.Watchdog.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,12 +14,7 @@ internal static class ModeTestSupport
     public static Task<TestWatchdog> StartAsync(bool waitReady, params (string Key, string Value)[] config) =>
         TestWatchdog.StartAsync(logs => WatchdogApp.Build(TestWatchdog.Config(config), configure: b => b.Logging.AddProvider(logs)), waitReady);
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>A tiny Kestrel app standing in for a function's own HTTP server (the http mode's upstream).</summary>
     public static async Task<WebApplication> StartUpstreamAsync(int port, RequestDelegate handler)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Faas.Contracts.Functions;
+using Faas.Testing.Net;
 
 namespace Faas.Controller.Tests.Backends.Kubernetes;
 
@@ -12,11 +12,8 @@ public sealed class KubernetesUnreachableAppTests
     public async Task NoApiServer_ListDeployAndSecretsAnswer503()
     {
         using var dir = new TempDir();
-        // A port that was free a moment ago: nothing listens there, so connections are refused at once.
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // Nothing listens there, so connections are refused at once.
+        var port = TestPorts.Next();
         var kubeconfig = dir.Combine("config");
         await File.WriteAllTextAsync(kubeconfig, $$$"""
             apiVersion: v1
