@@ -147,9 +147,11 @@ public sealed class ContainerLifecycleTests(DockerEngineFixture engine) : Docker
         Assert.False(await Engine.NetworkExistsAsync(network), $"network {network} should be removed with its last function");
     }
 
+    // Running replicas only: the standby (a created, never started replica container) may be made by
+    // either controller run, whenever the function has settled.
     private async Task<List<string>> ReplicaIdsAsync(string network) =>
         (await Engine.ContainersOfAsync(network, _name))
-            .Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica")
+            .Where(c => c.Labels?.GetValueOrDefault("com.faas.role") == "replica" && c.State == "running")
             .Select(c => c.Id).Order(StringComparer.Ordinal).ToList();
 
     private async Task<string?> InvokeAsync(string body)
