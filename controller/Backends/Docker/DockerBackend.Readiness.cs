@@ -30,12 +30,14 @@ public sealed partial class DockerBackend
     internal TimeSpan StartProbeInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Probes a just-started container in the background until ready, gone or past <c>replica_startup_timeout</c>.</summary>
-    /// <param name="address">Its address when known (a sandbox's); else it is inspected.</param>
-    private void WatchStart(DockerFunction function, string containerId, string? address = null) =>
-        _ = Task.Run(() => WatchStartAsync(function, containerId, address, _stopping.Token));
+    /// <param name="started">The replica as started; its address when known (a sandbox's), else the container is inspected.</param>
+    private void WatchStart(DockerFunction function, ObservedReplica started) =>
+        _ = Task.Run(() => WatchStartAsync(function, started, _stopping.Token));
 
-    private async Task WatchStartAsync(DockerFunction function, string containerId, string? address, CancellationToken cancellationToken)
+    private async Task WatchStartAsync(DockerFunction function, ObservedReplica started, CancellationToken cancellationToken)
     {
+        var containerId = started.ContainerId;
+        var address = started.Address;
         try
         {
             if (string.IsNullOrEmpty(address))
@@ -55,7 +57,7 @@ public sealed partial class DockerBackend
             {
                 if (await ProbeReadyAsync(_startProbe, url, cancellationToken))
                 {
-                    MarkStartedReady(function, containerId, address);
+                    MarkStartedReady(function, started with { Address = address });
                     return;
                 }
 
@@ -82,8 +84,10 @@ public sealed partial class DockerBackend
         }
     }
 
-    private void MarkStartedReady(DockerFunction function, string containerId, string address)
+    private void MarkStartedReady(DockerFunction function, ObservedReplica started)
     {
+        var containerId = started.ContainerId;
+        var address = started.Address!;
         _startedReady[containerId] = address;
         lock (_functions)
         {
@@ -91,6 +95,12 @@ public sealed partial class DockerBackend
             if (i >= 0)
             {
                 function.Observed[i] = function.Observed[i] with { Ready = true, Address = address };
+            }
+            else if (started.Generation == function.Generation && !_retiring.ContainsKey(containerId))
+            {
+                // Started by a scale call or by a pass still busy (making the next standby): no pass
+                // has written it yet. Published now; the next pass's listing replaces the entry.
+                function.Observed.Add(started with { Ready = true });
             }
 
             PublishEndpoints();

@@ -173,13 +173,13 @@ public sealed partial class DockerBackend
             old.Clear();
         }
 
-        // 3e. A standby for the next wake, once nothing of this function is starting.
-        await EnsureStandbyAsync(function, standby is not null, old.Count == 0 && newReady && current.Count == function.Replicas, cancellationToken);
-
         lock (_functions)
         {
             function.Observed = [.. current.Select(WithStartedReady), .. old.Select(WithStartedReady)];
         }
+
+        // 3e. A standby for the next wake, once nothing of this function is starting.
+        await EnsureStandbyAsync(function, standby is not null, old.Count == 0 && newReady && current.Count == function.Replicas, cancellationToken);
     }
 
     /// <param name="address">Its bridge address (its own or its sandbox's), if it has one yet.</param>
@@ -234,8 +234,9 @@ public sealed partial class DockerBackend
             id = created.Id;
             await Docker.Containers.StartContainerAsync(id, cancellationToken);
             DockerBackendLog.ReplicaStarted(_logger, name, suffix, Qualified(function));
-            WatchStart(function, id);
-            return new ObservedReplica(id, name, suffix, function.Generation, null, false, Time.GetUtcNow().ToUnixTimeSeconds());
+            var replica = new ObservedReplica(id, name, suffix, function.Generation, null, false, Time.GetUtcNow().ToUnixTimeSeconds());
+            WatchStart(function, replica);
+            return replica;
         }
         catch (DockerException e) when (e is not DockerUnavailableException)
         {

@@ -74,9 +74,9 @@ public sealed partial class DockerBackend
         }
 
         DockerBackendLog.StandbyStarted(_logger, name, replicaId, Qualified(function));
-        var address = AddressOf(standby, sandboxes);
-        WatchStart(function, standby.Id, address);
-        return new ObservedReplica(standby.Id, name, replicaId, function.Generation, address, false, standby.Created);
+        var replica = new ObservedReplica(standby.Id, name, replicaId, function.Generation, AddressOf(standby, sandboxes), false, standby.Created);
+        WatchStart(function, replica);
+        return replica;
     }
 
     /// <summary>Step 3: creates the standby when the function wants one, has none and is not starting replicas.</summary>
@@ -86,6 +86,10 @@ public sealed partial class DockerBackend
         {
             return;
         }
+
+        // What this pass saw goes out first: the sandbox and container creates take 0.3-1 s, and a
+        // replica that just became ready must not wait for them.
+        PublishEndpoints();
 
         var suffix = RandomSuffix();
         var name = $"{function.Name}-{suffix}";
@@ -140,7 +144,7 @@ public sealed partial class DockerBackend
             {
                 await Docker.Containers.StartContainerAsync(standby.Id, cancellationToken);
                 DockerBackendLog.StandbyStarted(_logger, standby.Name, standby.ReplicaId, Qualified(function));
-                WatchStart(function, standby.Id, standby.Address);
+                WatchStart(function, new ObservedReplica(standby.Id, standby.Name, standby.ReplicaId, standby.Generation, standby.Address, false, Time.GetUtcNow().ToUnixTimeSeconds()));
             }
             catch (DockerException e)
             {
