@@ -62,8 +62,8 @@ dotnet test Faas.sln -c "$CONFIGURATION" --no-build -nologo \
   --results-directory "$RESULTS_DIR" \
   2>&1 | tee "$RESULTS_DIR/output.log"
 status=${PIPESTATUS[0]}
-# The claim files of tests/Faas.Testing/Net/TestPorts.cs; every test host has exited by now.
-rm -rf "${TMPDIR:-/tmp}/faas-test-ports"
+# The claim files of tests/Faas.Testing/Net/MachineClaims.cs (test ports, Docker address pools); every test host has exited by now.
+rm -rf "${TMPDIR:-/tmp}/faas-test-claims"
 
 # Sum the per-assembly summaries: "Passed!  - Failed:     0, Passed:    43, Skipped:     0, ..."
 read -r passed failed skipped < <(

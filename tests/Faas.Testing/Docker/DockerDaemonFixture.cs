@@ -182,8 +182,9 @@ public sealed partial class DockerDaemonFixture : IAsyncLifetime
         // --bridge=none: no default docker0, so another daemon's docker0 is left alone (tests use their own networks).
         // --iptables=false: host firewall rules stay untouched; the tests reach containers only from other containers.
         // Own containerd namespaces: if a system containerd is running, dockerd would share it.
-        // A random default address pool makes user-network subnets unlikely to clash with a parallel daemon's.
-        var octet = 100 + Random.Shared.Next(0, 100);
+        // An address pool of its own: two daemons with the same pool give two bridges the same subnet,
+        // and the host then reaches only one of them (a replica that never answers its probe).
+        var octet = DockerAddressPools.Claim();
         string[] arguments =
         [
             "--host", $"unix://{socket}",

@@ -13,42 +13,31 @@ namespace Faas.Testing.Net;
 /// way, and each outgoing connection takes an ephemeral port. CI once saw a test's controller port
 /// answered by another test's short-lived replica, then refused. So ports come from below the
 /// kernel's ephemeral range (which neither connect() nor a bind to port 0 hands out), and each one is
-/// claimed across processes with an exclusive lock on a file named for it, held until this process exits.
+/// claimed across processes (<see cref="MachineClaims"/>) until this process exits.
 /// </remarks>
 public static class TestPorts
 {
     private const int RangeSize = 12_000;
     private const int LowestPort = 10_000;
 
-    private static readonly string LockDirectory = Path.Combine(Path.GetTempPath(), "faas-test-ports");
-    private static readonly List<FileStream> Held = [];
+    private static readonly object Gate = new();
     private static readonly (int Low, int High) Range = ChooseRange();
     private static int _cursor = Random.Shared.Next(Range.Low, Range.High + 1);
 
     /// <summary>A port no other test process holds and nothing listens on now; never handed out twice by this process.</summary>
     public static int Next()
     {
-        lock (Held)
+        lock (Gate)
         {
-            Directory.CreateDirectory(LockDirectory);
             for (var attempt = 0; attempt <= Range.High - Range.Low; attempt++)
             {
                 var port = _cursor;
                 _cursor = _cursor >= Range.High ? Range.Low : _cursor + 1;
-                if (TryClaim(port) is not { } claim)
+                // Free now (something outside the tests may listen there) and claimed by no other test.
+                if (IsFree(port) && MachineClaims.TryClaim($"port-{port}"))
                 {
-                    continue;
+                    return port;
                 }
-
-                if (!IsFree(port))
-                {
-                    // Something outside the tests listens there; leave it (and the file) alone.
-                    claim.Dispose();
-                    continue;
-                }
-
-                Held.Add(claim);
-                return port;
             }
         }
 
@@ -57,23 +46,6 @@ public static class TestPorts
 
     /// <summary>A loopback URL on a port where nothing listens (connections are refused at once) and no test will start a server.</summary>
     public static string ClosedUrl(string scheme = "http") => $"{scheme}://127.0.0.1:{Next()}";
-
-    private static FileStream? TryClaim(int port)
-    {
-        try
-        {
-            // FileShare.None takes an exclusive flock on Unix: released by the kernel when this process dies.
-            return new FileStream(Path.Combine(LockDirectory, $"{port}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     private static bool IsFree(int port)
     {
