@@ -219,6 +219,7 @@ public sealed partial class NatsServer : IAsyncDisposable
                 "nats-server was not found (looked in /usr/sbin, /usr/bin, /usr/local/bin and PATH). " +
                 "Run ./test.sh, which installs it, or `apt-get install nats-server`.");
     }
+
     private const int SigCont = 18;
     private const int SigStop = 19;
     private const int SigTerm = 15;

@@ -10,8 +10,9 @@ namespace Faas.Testing.Net;
 /// <remarks>
 /// Picking with a bind to port 0 and releasing it races every other process on the machine: the
 /// test projects run in parallel, the process backend under test reserves replica ports the same
-/// way, and each outgoing connection takes an ephemeral port. CI once saw a test's controller port
-/// answered by another test's short-lived replica, then refused. So ports come from below the
+/// way, and each outgoing connection takes an ephemeral port. CI once failed with a test's controller
+/// port answering its health check and then refusing the gateway (most likely another process's server
+/// there, gone a moment later). So ports come from below the
 /// kernel's ephemeral range (which neither connect() nor a bind to port 0 hands out), and each one is
 /// claimed across processes (<see cref="MachineClaims"/>) until this process exits.
 /// </remarks>
