@@ -66,10 +66,14 @@ public sealed class DockerCpuMetricsTests(DockerBackendFixture fixture)
     }
 
     /// <summary>The stand-in replica (busybox httpd) plus a loop that burns CPU in short bursts (about 10 % of a core).</summary>
+    /// <remarks>
+    /// The folder is made before anything goes to the background: <c>a &amp;&amp; b &amp;&amp; (loop) &amp;</c> backgrounds
+    /// the whole list, and on a busy machine httpd then started before its folder existed and exited 1 (a crash loop).
+    /// </remarks>
     private async Task BuildBusyImageAsync(string image)
     {
         var dockerfile = $"FROM {fixture.Daemon.BaseImage}\n" +
-            "CMD [\"/bin/busybox\", \"sh\", \"-c\", \"mkdir -p /tmp/www/_ && echo OK > /tmp/www/_/ready && " +
+            "CMD [\"/bin/busybox\", \"sh\", \"-c\", \"mkdir -p /tmp/www/_ && echo OK > /tmp/www/_/ready || exit 1; " +
             "(while :; do i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; /bin/busybox sleep 1; done) & " +
             "exec /bin/busybox httpd -f -p 8080 -h /tmp/www\"]\n";
         using var context = await BuildContext.FromFilesAsync(new Dictionary<string, byte[]> { ["Dockerfile"] = Encoding.UTF8.GetBytes(dockerfile) });
