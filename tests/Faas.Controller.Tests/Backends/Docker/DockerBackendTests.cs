@@ -111,9 +111,7 @@ public sealed class DockerBackendTests(DockerBackendFixture fixture)
             });
 
             // 7. Remove: nothing is left, the empty network goes too.
-            await DockerTestSupport.DeleteAsync(controller.Client, name);
-
-            Assert.Empty(await AllContainersAsync(name));
+            await DockerTestSupport.DeleteAndExpectNoContainersAsync(controller.Client, fixture.Client, name);
             var networks = await fixture.Client.Networks.ListNetworksAsync();
             Assert.DoesNotContain(networks, n => n.Name == network);
         }

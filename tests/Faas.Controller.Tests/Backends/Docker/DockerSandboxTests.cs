@@ -63,9 +63,7 @@ public sealed class DockerSandboxTests(DockerBackendFixture fixture)
             await WaitUntilAsync(async () => (await AllContainersAsync(name)).All(c => c.Id != sandboxId && c.Id != standby.Id));
 
             // 5. Delete removes every container of the function, sandboxes included.
-            await DockerTestSupport.DeleteAsync(controller.Client, name);
-
-            Assert.Empty(await AllContainersAsync(name));
+            await DockerTestSupport.DeleteAndExpectNoContainersAsync(controller.Client, fixture.Client, name);
         }
         finally
         {

@@ -76,9 +76,7 @@ public sealed class DockerStandbyTests(DockerBackendFixture fixture)
             Assert.Contains(updated.Id, (await RunningAsync(name)).Select(c => c.Id));
 
             // 6. Delete: nothing is left, standby included.
-            await DockerTestSupport.DeleteAsync(controller.Client, name);
-
-            Assert.Empty(await AllContainersAsync(name));
+            await DockerTestSupport.DeleteAndExpectNoContainersAsync(controller.Client, fixture.Client, name);
         }
         finally
         {

@@ -96,6 +96,13 @@ internal static class DockerTestSupport
         Assert.Equal(System.Net.HttpStatusCode.Accepted, delete.StatusCode);
     }
 
+    /// <summary>Deletes the function and checks that none of its containers (standby and sandboxes included) is left.</summary>
+    public static async Task DeleteAndExpectNoContainersAsync(HttpClient controller, DockerClient client, string name)
+    {
+        await DeleteAsync(controller, name);
+        Assert.Empty(await AllContainersAsync(client, name));
+    }
+
     /// <summary>Waits until the backend's endpoint table lists <paramref name="count"/> replicas of the function.</summary>
     public static Task WaitForEndpointsAsync(DockerBackend backend, string name, int count, TimeSpan patience) =>
         WaitUntilAsync(() => Task.FromResult(backend.Endpoints.Current.Functions.SingleOrDefault(f => f.Name == name)?.Endpoints.Count == count), patience);
